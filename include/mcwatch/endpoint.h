@@ -1,0 +1,48 @@
+/*
+ * Endpoints name what to watch: GROUP:PORT[@SOURCE][%IFACE], IPv6 groups in
+ * brackets ("[ff15::1234]:5000%eth0"). Parsing is pure; the interface part
+ * stays text until mcw_endpoint_resolve() looks it up in an interface list.
+ */
+#ifndef MCWATCH_ENDPOINT_H
+#define MCWATCH_ENDPOINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mcwatch/addr.h"
+
+#define MCW_IFACE_MAX 64 /* longest interface text kept (names, addresses) */
+
+struct mcw_iface_list;
+
+struct mcw_endpoint {
+  struct mcw_addr group;     /* multicast group; group.port is the port */
+  struct mcw_addr source;    /* source filter, family 0 when any-source */
+  char iface[MCW_IFACE_MAX]; /* as written, or resolved name; "" = default */
+  unsigned ifindex;          /* 0 until resolved */
+};
+
+/*
+ * Parses text into ep. On error returns -EINVAL and writes one line naming
+ * the field and the rule into err ("239.1.2.300: not an IPv4 address").
+ */
+int mcw_endpoint_parse(const char *text, struct mcw_endpoint *ep, char *err,
+                       size_t errlen);
+
+/*
+ * Resolves ep->iface (name, index or address; "" means default_iface) in
+ * list, fills ifindex and the interface name, and checks that it can carry
+ * multicast. Returns 0 or -ENODEV / -EINVAL with a sentence in err.
+ */
+int mcw_endpoint_resolve(struct mcw_endpoint *ep,
+                         const struct mcw_iface_list *list,
+                         const char *default_iface, char *err, size_t errlen);
+
+/* Formats ep in the syntax it was parsed from; returns buf. */
+const char *mcw_endpoint_format(const struct mcw_endpoint *ep, char *buf,
+                                size_t len);
+
+/* True when ep has a source filter. */
+bool mcw_endpoint_has_source(const struct mcw_endpoint *ep);
+
+#endif

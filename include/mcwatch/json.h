@@ -1,0 +1,50 @@
+/*
+ * A growable text buffer with just enough to write one JSON object per
+ * line: keys, strings (escaped per RFC 8259), numbers, booleans and null.
+ * Callers write the structure; the buffer tracks whether a comma is due.
+ */
+#ifndef MCWATCH_JSON_H
+#define MCWATCH_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mcw_json {
+  char *buf;
+  size_t len, cap;
+  bool need_comma;
+};
+
+/* Empties the buffer (keeps its memory). */
+void mcw_json_reset(struct mcw_json *j);
+/* Frees the buffer. */
+void mcw_json_free(struct mcw_json *j);
+/* Opens an object "{" (as a value, after a key, or at top level). */
+void mcw_json_open(struct mcw_json *j);
+/* Closes an object "}". */
+void mcw_json_close(struct mcw_json *j);
+/* Opens an array "[". */
+void mcw_json_open_array(struct mcw_json *j);
+/* Closes an array "]". */
+void mcw_json_close_array(struct mcw_json *j);
+/* Writes a key; the next call writes its value. */
+void mcw_json_key(struct mcw_json *j, const char *key);
+/* Writes a string value, escaped; NULL writes null. */
+void mcw_json_str(struct mcw_json *j, const char *s);
+/* Writes len bytes as a string value, escaped (bytes must be valid UTF-8). */
+void mcw_json_strn(struct mcw_json *j, const char *s, size_t len);
+/* Writes an unsigned integer value. */
+void mcw_json_u64(struct mcw_json *j, uint64_t v);
+/* Writes a signed integer value. */
+void mcw_json_i64(struct mcw_json *j, int64_t v);
+/* Writes a number with the given digits after the point (non-finite: null). */
+void mcw_json_double(struct mcw_json *j, double v, int decimals);
+/* Writes true or false. */
+void mcw_json_bool(struct mcw_json *j, bool v);
+/* Writes null. */
+void mcw_json_null(struct mcw_json *j);
+/* Appends raw text (no comma logic). */
+void mcw_json_raw(struct mcw_json *j, const char *s, size_t len);
+
+#endif
