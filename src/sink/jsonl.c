@@ -1,0 +1,172 @@
+/*
+ * Rendering of headless events as JSON lines. Payload bytes are untrusted:
+ * they appear only through mcw_escape (as "text") and mcw_hex (as "hex"),
+ * and the JSON writer escapes again, so no raw byte can reach a terminal
+ * that displays the output.
+ */
+#include "mcwatch/jsonl.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "mcwatch/escape.h"
+
+void mcw_jsonl_time(struct mcw_json *j, int64_t ns) {
+  time_t secs = (time_t)(ns / 1000000000);
+  long usec = (long)((ns % 1000000000) / 1000);
+  struct tm tm;
+  char buf[64];
+
+  gmtime_r(&secs, &tm);
+  snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+           tm.tm_min, tm.tm_sec, usec);
+  mcw_json_key(j, "time");
+  mcw_json_str(j, buf);
+  mcw_json_key(j, "ts");
+  mcw_json_double(j, (double)(ns / 1000) / 1e6, 6);
+}
+
+void mcw_jsonl_group_fields(struct mcw_json *j, const struct mcw_group *g) {
+  char buf[160];
+
+  mcw_json_key(j, "endpoint");
+  mcw_json_str(j, mcw_endpoint_format(&g->ep, buf, sizeof(buf)));
+  mcw_json_key(j, "group");
+  mcw_json_str(j, mcw_addr_format(&g->ep.group, buf, sizeof(buf)));
+  mcw_json_key(j, "port");
+  mcw_json_u64(j, g->ep.group.port);
+  mcw_json_key(j, "source");
+  if (mcw_endpoint_has_source(&g->ep))
+    mcw_json_str(j, mcw_addr_format(&g->ep.source, buf, sizeof(buf)));
+  else
+    mcw_json_null(j);
+  mcw_json_key(j, "iface");
+  mcw_json_str(j, g->ep.iface);
+}
+
+void mcw_jsonl_datagram(struct mcw_json *j, const struct mcw_group *g,
+                        const struct mcw_datagram *d, const char *ifname,
+                        uint32_t preview) {
+  char text[4 * 4096 + 1], hex[2 * 4096 + 1], buf[MCW_ADDRSTRLEN];
+  uint32_t n = d->caplen < preview ? d->caplen : preview;
+
+  if (n > 4096)
+    n = 4096;
+  mcw_json_open(j);
+  mcw_json_key(j, "event");
+  mcw_json_str(j, "datagram");
+  mcw_jsonl_time(j, d->ts_ns);
+  mcw_jsonl_group_fields(j, g);
+  mcw_json_key(j, "from");
+  mcw_json_str(j, mcw_addr_format(&d->src, buf, sizeof(buf)));
+  mcw_json_key(j, "sport");
+  mcw_json_u64(j, d->src.port);
+  mcw_json_key(j, "dst");
+  if (d->dst.family != 0)
+    mcw_json_str(j, mcw_addr_format(&d->dst, buf, sizeof(buf)));
+  else
+    mcw_json_null(j);
+  mcw_json_key(j, "arrival_iface");
+  mcw_json_str(j, ifname);
+  mcw_json_key(j, "len");
+  mcw_json_u64(j, d->len);
+  mcw_json_key(j, "truncated");
+  mcw_json_bool(j, d->truncated);
+  mcw_json_key(j, "kernel_ts");
+  mcw_json_bool(j, d->kernel_ts);
+  mcw_json_key(j, "seq");
+  mcw_json_u64(j, g->packets);
+  mcw_json_key(j, "preview_len");
+  mcw_json_u64(j, n);
+  mcw_escape(d->data, n, text, sizeof(text), 0);
+  mcw_json_key(j, "text");
+  mcw_json_str(j, text);
+  mcw_hex(d->data, n, hex, sizeof(hex));
+  mcw_json_key(j, "hex");
+  mcw_json_str(j, hex);
+  mcw_json_close(j);
+}
+
+void mcw_jsonl_figures(struct mcw_json *j, const struct mcw_group *g,
+                       const struct mcw_group_stats *st) {
+  mcw_json_key(j, "state");
+  mcw_json_str(j, mcw_group_state_name(g->state));
+  mcw_json_key(j, "packets");
+  mcw_json_u64(j, st->packets);
+  mcw_json_key(j, "bytes");
+  mcw_json_u64(j, st->bytes);
+  mcw_json_key(j, "pps_1s");
+  mcw_json_double(j, st->pps_1s, 1);
+  mcw_json_key(j, "bps_1s");
+  mcw_json_double(j, st->bps_1s, 0);
+  mcw_json_key(j, "pps_10s");
+  mcw_json_double(j, st->pps_10s, 1);
+  mcw_json_key(j, "bps_10s");
+  mcw_json_double(j, st->bps_10s, 0);
+  mcw_json_key(j, "senders");
+  mcw_json_u64(j, st->senders);
+  mcw_json_key(j, "senders_overflow_packets");
+  mcw_json_u64(j, st->overflow_packets);
+  mcw_json_key(j, "truncated");
+  mcw_json_u64(j, st->truncated);
+  mcw_json_key(j, "kernel_drops");
+  mcw_json_u64(j, st->kernel_drops);
+  mcw_json_key(j, "ignored");
+  mcw_json_u64(j, g->ignored);
+  mcw_json_key(j, "rcvbuf");
+  mcw_json_i64(j, g->rcvbuf);
+  mcw_json_key(j, "idle_s");
+  if (st->idle_ns >= 0)
+    mcw_json_double(j, (double)st->idle_ns / 1e9, 3);
+  else
+    mcw_json_null(j);
+}
+
+void mcw_jsonl_stats(struct mcw_json *j, const struct mcw_group *g,
+                     const struct mcw_group_stats *st, int64_t now_ns) {
+  char buf[MCW_ADDRSTRLEN];
+
+  mcw_json_open(j);
+  mcw_json_key(j, "event");
+  mcw_json_str(j, "stats");
+  mcw_jsonl_time(j, now_ns);
+  mcw_jsonl_group_fields(j, g);
+  mcw_jsonl_figures(j, g, st);
+  mcw_json_key(j, "by_sender");
+  mcw_json_open_array(j);
+  for (uint32_t i = 0; i < g->senders.count; i++) {
+    const struct mcw_sender *s = &g->senders.items[i];
+    mcw_json_open(j);
+    mcw_json_key(j, "from");
+    mcw_json_str(j, mcw_addr_format(&s->addr, buf, sizeof(buf)));
+    mcw_json_key(j, "sport");
+    mcw_json_u64(j, s->addr.port);
+    mcw_json_key(j, "packets");
+    mcw_json_u64(j, s->packets);
+    mcw_json_key(j, "bytes");
+    mcw_json_u64(j, s->bytes);
+    mcw_json_close(j);
+  }
+  mcw_json_close_array(j);
+  mcw_json_close(j);
+}
+
+void mcw_jsonl_event(struct mcw_json *j, const char *type,
+                     const struct mcw_group *g, const char *message,
+                     int64_t now_ns) {
+  mcw_json_open(j);
+  mcw_json_key(j, "event");
+  mcw_json_str(j, type);
+  mcw_jsonl_time(j, now_ns);
+  if (g != NULL) {
+    mcw_jsonl_group_fields(j, g);
+    if (g->ep.ifindex != 0) {
+      mcw_json_key(j, "ifindex");
+      mcw_json_u64(j, g->ep.ifindex);
+    }
+  }
+  mcw_json_key(j, "message");
+  mcw_json_str(j, message);
+  mcw_json_close(j);
+}
