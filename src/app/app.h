@@ -1,0 +1,86 @@
+/*
+ * What the command line asked for, shared by the modes of the program
+ * (headless, TUI, interface list, demo). Internal to src/app and src/ui.
+ */
+#ifndef MCWATCH_APP_H
+#define MCWATCH_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcwatch/endpoint.h"
+#include "mcwatch/engine.h"
+
+#define MCW_EXIT_OK 0
+#define MCW_EXIT_FAILURE 1
+#define MCW_EXIT_USAGE 2
+
+#define MCW_DEMO_GROUP "239.255.42.42:4242"
+#define MCW_DEMO_IFACE "lo"
+
+struct mcw_options {
+  bool headless;
+  bool demo;
+  bool list_interfaces;
+  bool json;
+  bool stats_only;
+  bool color;            /* TUI: false with --no-color or NO_COLOR */
+  const char *iface;     /* default interface for endpoints without % */
+  uint64_t count;        /* stop after this many datagrams; 0 = never */
+  double duration;       /* stop after this many seconds; 0 = never */
+  double interval;       /* seconds between stats lines; 0 = none */
+  struct mcw_engine_config engine;
+  struct mcw_endpoint *endpoints;
+  size_t nendpoints;
+};
+
+/*
+ * A running monitor: the loop, the engine, the demo senders, the signals
+ * that stop it and the --duration timer. Headless and TUI modes both build
+ * on it and add their own output.
+ */
+struct mcw_session {
+  uv_loop_t loop;
+  struct mcw_options *opt;
+  struct mcw_engine *engine;
+  struct mcw_demo *demo;
+  uv_signal_t signals[3];
+  uv_timer_t duration_timer;
+  int64_t start_mono_ns, start_wall_ns;
+  bool stopping;
+  const char *reason; /* why it stopped: "count", "duration", "SIGINT"... */
+  /* Called once when the session stops, after groups were left. */
+  void (*on_stop)(struct mcw_session *s);
+  void *ctx;
+};
+
+/* Sets up loop, engine and signals; hooks receive datagrams and events. */
+void mcw_session_init(struct mcw_session *s, struct mcw_options *o,
+                      const struct mcw_engine_hooks *hooks);
+/*
+ * Joins every endpoint of the options and starts the demo senders when
+ * asked. Returns the number of joins that failed.
+ */
+int mcw_session_start(struct mcw_session *s);
+/* Stops: leaves the groups, stops senders and timers; reason is kept. */
+void mcw_session_stop(struct mcw_session *s, const char *reason);
+/* Runs the loop until stopped and drained; returns 0 or a libuv error. */
+int mcw_session_run(struct mcw_session *s);
+
+/* Runs headless: JSON lines on stdout. Returns the exit code. */
+int mcw_run_headless(struct mcw_options *o);
+/* Runs the full-screen monitor. Returns the exit code. */
+int mcw_run_tui(struct mcw_options *o);
+
+/* Demo: prepares lo and starts the built-in senders on loop. */
+struct mcw_demo;
+/* Checks lo for the demo; fills note with what was done or should be done. */
+void mcw_demo_prepare(char *note, size_t len);
+/* Starts the demo senders to ep on loop; NULL with err on failure. */
+struct mcw_demo *mcw_demo_start(uv_loop_t *loop, const struct mcw_endpoint *ep,
+                                char *err, size_t errlen);
+/* Stops the senders and closes their handles (freed by the loop). */
+void mcw_demo_stop(struct mcw_demo *d);
+
+#endif

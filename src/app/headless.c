@@ -1,0 +1,169 @@
+/*
+ * Headless mode: the session's events as JSON lines on stdout (schema in
+ * docs/JSON.md). Datagram lines are written as they arrive (unless
+ * --stats-only), stats lines on a timer, and one summary line at the end.
+ * stdout is fully buffered and flushed after each wakeup's worth of output,
+ * so a fast stream costs one write per batch, not per datagram.
+ */
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "mcwatch/common.h"
+#include "mcwatch/jsonl.h"
+#include "mcwatch/msock.h"
+
+struct headless {
+  struct mcw_session session;
+  struct mcw_json json;
+  uv_timer_t stats_timer;
+  uv_check_t flush_check;
+  uint64_t seen;
+  int errors;
+  bool stats_timer_open;
+};
+
+static void emit_line(struct headless *h) {
+  mcw_json_raw(&h->json, "\n", 1);
+  fwrite(h->json.buf, 1, h->json.len, stdout);
+  mcw_json_reset(&h->json);
+}
+
+static const char *iface_name(const struct mcw_group *g, unsigned index,
+                              char *buf) {
+  if (index == 0)
+    return "";
+  if (index == g->ep.ifindex)
+    return g->ep.iface;
+  return if_indextoname(index, buf) ? buf : "?";
+}
+
+static void on_datagram(void *ctx, struct mcw_group *g,
+                        const struct mcw_datagram *d) {
+  struct headless *h = ctx;
+  char ifbuf[IF_NAMESIZE];
+
+  h->seen++;
+  if (!h->session.opt->stats_only) {
+    mcw_jsonl_datagram(&h->json, g, d, iface_name(g, d->ifindex, ifbuf),
+                       h->session.opt->engine.group.snap);
+    emit_line(h);
+  }
+  if (h->session.opt->count > 0 && h->seen >= h->session.opt->count)
+    mcw_session_stop(&h->session, "count");
+}
+
+static void on_event(void *ctx, const struct mcw_event *ev) {
+  static const char *names[] = {"join", "leave", "error", "warning"};
+  struct headless *h = ctx;
+
+  if (ev->type == MCW_EV_ERROR)
+    h->errors++;
+  mcw_jsonl_event(&h->json, names[ev->type], ev->group, ev->message,
+                  mcw_wall_ns());
+  emit_line(h);
+  if (ev->type == MCW_EV_ERROR)
+    fprintf(stderr, "mcwatch: %s\n", ev->message);
+}
+
+static void on_stats(uv_timer_t *t) {
+  struct headless *h = t->data;
+  struct mcw_engine *e = h->session.engine;
+  int64_t mono = mcw_mono_ns(), wall = mcw_wall_ns();
+  struct mcw_group_stats st;
+
+  for (size_t i = 0; i < mcw_engine_count(e); i++) {
+    struct mcw_group *g = mcw_engine_group(e, i);
+    if (g->state != MCW_GROUP_JOINED)
+      continue;
+    mcw_group_stats(g, mono, &st);
+    mcw_jsonl_stats(&h->json, g, &st, wall);
+    emit_line(h);
+  }
+  fflush(stdout);
+}
+
+static void on_flush(uv_check_t *c) { fflush(stdout); }
+
+/* The last line: every group's figures and why mcwatch stopped. */
+static void on_stop(struct mcw_session *s) {
+  struct headless *h = s->ctx;
+  struct mcw_engine *e = s->engine;
+  int64_t mono = mcw_mono_ns();
+  struct mcw_group_stats st;
+
+  mcw_json_open(&h->json);
+  mcw_json_key(&h->json, "event");
+  mcw_json_str(&h->json, "summary");
+  mcw_jsonl_time(&h->json, mcw_wall_ns());
+  mcw_json_key(&h->json, "reason");
+  mcw_json_str(&h->json, s->reason);
+  mcw_json_key(&h->json, "duration_s");
+  mcw_json_double(&h->json, (double)(mono - s->start_mono_ns) / 1e9, 3);
+  mcw_json_key(&h->json, "datagrams");
+  mcw_json_u64(&h->json, mcw_engine_total(e));
+  mcw_json_key(&h->json, "errors");
+  mcw_json_u64(&h->json, (uint64_t)h->errors);
+  mcw_json_key(&h->json, "groups");
+  mcw_json_open_array(&h->json);
+  for (size_t i = 0; i < mcw_engine_count(e); i++) {
+    struct mcw_group *g = mcw_engine_group(e, i);
+    mcw_group_stats(g, mono, &st);
+    mcw_json_open(&h->json);
+    mcw_jsonl_group_fields(&h->json, g);
+    mcw_jsonl_figures(&h->json, g, &st);
+    if (g->state == MCW_GROUP_ERROR) {
+      mcw_json_key(&h->json, "message");
+      mcw_json_str(&h->json, g->message);
+    }
+    mcw_json_close(&h->json);
+  }
+  mcw_json_close_array(&h->json);
+  mcw_json_close(&h->json);
+  emit_line(h);
+  fflush(stdout);
+
+  if (h->stats_timer_open) {
+    uv_close((uv_handle_t *)&h->stats_timer, NULL);
+    uv_close((uv_handle_t *)&h->flush_check, NULL);
+    h->stats_timer_open = false;
+  }
+}
+
+int mcw_run_headless(struct mcw_options *o) {
+  static char outbuf[1 << 16];
+  struct headless h;
+  struct mcw_engine_hooks hooks = {on_datagram, on_event, &h};
+  int failed, r;
+
+  memset(&h, 0, sizeof(h));
+  setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+  mcw_session_init(&h.session, o, &hooks);
+  h.session.on_stop = on_stop;
+  h.session.ctx = &h;
+
+  uv_timer_init(&h.session.loop, &h.stats_timer);
+  h.stats_timer.data = &h;
+  uv_check_init(&h.session.loop, &h.flush_check);
+  uv_check_start(&h.flush_check, on_flush);
+  uv_unref((uv_handle_t *)&h.flush_check);
+  h.stats_timer_open = true;
+
+  failed = mcw_session_start(&h.session);
+  if (failed > 0) {
+    mcw_session_stop(&h.session, "error");
+  } else {
+    if (o->interval > 0) {
+      uint64_t ms = (uint64_t)(o->interval * 1000.0 + 0.5);
+      uv_timer_start(&h.stats_timer, on_stats, ms ? ms : 1, ms ? ms : 1);
+    }
+    fflush(stdout);
+  }
+  r = mcw_session_run(&h.session);
+  mcw_json_free(&h.json);
+  fflush(stdout);
+  if (failed > 0 || r != 0)
+    return MCW_EXIT_FAILURE;
+  return MCW_EXIT_OK;
+}

@@ -1,0 +1,360 @@
+/*
+ * mcwatch's entry point: reads the command line, resolves the endpoints
+ * against the host's interfaces, and hands over to a mode (interface list,
+ * headless JSON lines, or the full-screen monitor). Usage errors print one
+ * line and exit 2; runtime failures exit 1.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "mcwatch/common.h"
+#include "mcwatch/ifscan.h"
+#include "mcwatch/json.h"
+
+enum {
+  OPT_DEMO = 256,
+  OPT_JSON,
+  OPT_INTERVAL,
+  OPT_STATS_ONLY,
+  OPT_HISTORY,
+  OPT_SNAP,
+  OPT_RCVBUF,
+  OPT_MAX_SENDERS,
+  OPT_NO_COLOR,
+};
+
+static const struct option long_options[] = {
+    {"headless", no_argument, NULL, 'H'},
+    {"demo", no_argument, NULL, OPT_DEMO},
+    {"list-interfaces", no_argument, NULL, 'L'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"iface", required_argument, NULL, 'i'},
+    {"count", required_argument, NULL, 'n'},
+    {"duration", required_argument, NULL, 'd'},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"stats-only", no_argument, NULL, OPT_STATS_ONLY},
+    {"history", required_argument, NULL, OPT_HISTORY},
+    {"snap", required_argument, NULL, OPT_SNAP},
+    {"rcvbuf", required_argument, NULL, OPT_RCVBUF},
+    {"max-senders", required_argument, NULL, OPT_MAX_SENDERS},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *f) {
+  fputs(
+      "Usage: mcwatch [OPTIONS] GROUP:PORT[@SOURCE][%IFACE]...\n"
+      "       mcwatch --demo [--headless]\n"
+      "       mcwatch --list-interfaces [--json]\n"
+      "\n"
+      "Watch IP multicast groups live: who sends, how fast, what arrives.\n"
+      "\n"
+      "Endpoints:\n"
+      "  239.1.2.3:5000            any-source group on the default interface\n"
+      "  232.1.1.1:5000@10.0.0.5   source-specific (SSM) group\n"
+      "  239.1.2.3:5000%eth0       on an interface (name, index or address)\n"
+      "  [ff15::1234]:5000%eth0    IPv6 group (in brackets)\n"
+      "\n"
+      "Modes:\n"
+      "  -H, --headless            print JSON lines instead of the screen UI\n"
+      "      --demo                watch " MCW_DEMO_GROUP "%" MCW_DEMO_IFACE
+      " with built-in local senders\n"
+      "  -L, --list-interfaces     list interfaces and exit (with --json: JSON lines)\n"
+      "\n"
+      "Options:\n"
+      "  -i, --iface IFACE         interface for endpoints without %IFACE\n"
+      "                            (default: that of the default route, else lo)\n"
+      "  -n, --count N             stop after N datagrams\n"
+      "  -d, --duration SECONDS    stop after SECONDS (fractions allowed)\n"
+      "      --interval SECONDS    headless stats every SECONDS (default 1; 0 = off)\n"
+      "      --stats-only          headless: no datagram lines, only stats\n"
+      "      --history N           datagrams kept per group (default 1000)\n"
+      "      --snap BYTES          payload bytes kept and shown (default 256)\n"
+      "      --rcvbuf BYTES        socket receive buffer to ask for (default 4194304)\n"
+      "      --max-senders N       senders tracked per group (default 256)\n"
+      "      --no-color            no colours in the screen UI (also NO_COLOR)\n"
+      "  -h, --help                show this help\n"
+      "  -V, --version             show the version\n"
+      "\n"
+      "Exit status: 0 ok, 1 runtime failure (a join refused...), 2 usage error.\n"
+      "See mcwatch(1) and docs/JSON.md for the headless output.\n",
+      f);
+}
+
+/* Prints "mcwatch: <message>" and a hint, and exits with the usage code. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...) {
+  va_list ap;
+
+  fputs("mcwatch: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputs(" (see mcwatch --help)\n", stderr);
+  exit(MCW_EXIT_USAGE);
+}
+
+static uint64_t parse_count(const char *opt, const char *s, uint64_t min,
+                            uint64_t max) {
+  char *end;
+  unsigned long long v;
+
+  if (*s < '0' || *s > '9')
+    usage_error("%s '%s': not a whole number", opt, s);
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (*end != '\0')
+    usage_error("%s '%s': not a whole number", opt, s);
+  if (errno == ERANGE || v < min || v > max)
+    usage_error("%s %s: out of range; allowed %llu to %llu", opt, s,
+                (unsigned long long)min, (unsigned long long)max);
+  return v;
+}
+
+static double parse_seconds(const char *opt, const char *s, bool zero_ok) {
+  char *end;
+  double v;
+
+  if (!((*s >= '0' && *s <= '9') || *s == '.'))
+    usage_error("%s '%s': not a number of seconds", opt, s);
+  errno = 0;
+  v = strtod(s, &end);
+  if (*end != '\0' || !isfinite(v))
+    usage_error("%s '%s': not a number of seconds", opt, s);
+  if (v > 31536000.0)
+    usage_error("%s %s: more than a year", opt, s);
+  if (!zero_ok && v <= 0)
+    usage_error("%s %s: must be more than 0", opt, s);
+  return v;
+}
+
+static void raise_fd_limit(void) {
+  struct rlimit rl;
+
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+static void print_iface_text(const struct mcw_iface *ifc) {
+  char buf[MCW_ADDRSTRLEN], line[1024];
+  int n;
+
+  n = snprintf(line, sizeof(line), "%-15s %3u  %-4s  %-12s", ifc->name,
+               ifc->index, (ifc->flags & IFF_UP) ? "up" : "down",
+               (ifc->flags & IFF_MULTICAST) ? "multicast" : "no-multicast");
+  if (ifc->flags & IFF_LOOPBACK)
+    n += snprintf(line + n, sizeof(line) - (size_t)n, "  loopback");
+  for (unsigned i = 0; i < ifc->naddrs && (size_t)n < sizeof(line); i++)
+    n += snprintf(line + n, sizeof(line) - (size_t)n, "  %s",
+                  mcw_addr_format(&ifc->addrs[i], buf, sizeof(buf)));
+  while (n > 0 && line[n - 1] == ' ')
+    line[--n] = '\0';
+  puts(line);
+}
+
+static void print_iface_json(const struct mcw_iface *ifc) {
+  struct mcw_json j = {0};
+  char buf[MCW_ADDRSTRLEN];
+
+  mcw_json_open(&j);
+  mcw_json_key(&j, "name");
+  mcw_json_str(&j, ifc->name);
+  mcw_json_key(&j, "index");
+  mcw_json_u64(&j, ifc->index);
+  mcw_json_key(&j, "up");
+  mcw_json_bool(&j, (ifc->flags & IFF_UP) != 0);
+  mcw_json_key(&j, "running");
+  mcw_json_bool(&j, (ifc->flags & IFF_RUNNING) != 0);
+  mcw_json_key(&j, "multicast");
+  mcw_json_bool(&j, (ifc->flags & IFF_MULTICAST) != 0);
+  mcw_json_key(&j, "loopback");
+  mcw_json_bool(&j, (ifc->flags & IFF_LOOPBACK) != 0);
+  mcw_json_key(&j, "addresses");
+  mcw_json_open_array(&j);
+  for (unsigned i = 0; i < ifc->naddrs; i++)
+    mcw_json_str(&j, mcw_addr_format(&ifc->addrs[i], buf, sizeof(buf)));
+  mcw_json_close_array(&j);
+  mcw_json_close(&j);
+  puts(j.buf);
+  mcw_json_free(&j);
+}
+
+static int list_interfaces(const struct mcw_iface_list *list, bool json) {
+  for (size_t i = 0; i < list->count; i++) {
+    if (json)
+      print_iface_json(&list->items[i]);
+    else
+      print_iface_text(&list->items[i]);
+  }
+  return fflush(stdout) == 0 ? MCW_EXIT_OK : MCW_EXIT_FAILURE;
+}
+
+/* Adds an endpoint, refusing the same one twice. */
+static void add_endpoint(struct mcw_options *o, const struct mcw_endpoint *ep,
+                         const char *text) {
+  for (size_t i = 0; i < o->nendpoints; i++) {
+    const struct mcw_endpoint *x = &o->endpoints[i];
+    if (mcw_addr_equal(&x->group, &ep->group) && x->ifindex == ep->ifindex &&
+        x->source.family == ep->source.family &&
+        mcw_addr_same_host(&x->source, &ep->source))
+      usage_error("%s: given twice", text);
+  }
+  o->endpoints = mcw_xrealloc(o->endpoints,
+                              (o->nendpoints + 1) * sizeof(*o->endpoints));
+  o->endpoints[o->nendpoints++] = *ep;
+}
+
+int main(int argc, char **argv) {
+  struct mcw_options o;
+  struct mcw_iface_list ifaces;
+  char err[256], defiface[IF_NAMESIZE] = "lo";
+  const char *def;
+  int c, r;
+
+  memset(&o, 0, sizeof(o));
+  o.interval = 1.0;
+  o.color = getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0';
+  mcw_engine_config_default(&o.engine);
+
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":HLi:n:d:hV", long_options, NULL)) !=
+         -1) {
+    switch (c) {
+    case 'H':
+      o.headless = true;
+      break;
+    case OPT_DEMO:
+      o.demo = true;
+      break;
+    case 'L':
+      o.list_interfaces = true;
+      break;
+    case OPT_JSON:
+      o.json = true;
+      break;
+    case 'i':
+      if (optarg[0] == '\0')
+        usage_error("--iface: empty interface name");
+      o.iface = optarg;
+      break;
+    case 'n':
+      o.count = parse_count("--count", optarg, 1, UINT64_MAX);
+      break;
+    case 'd':
+      o.duration = parse_seconds("--duration", optarg, false);
+      break;
+    case OPT_INTERVAL:
+      o.interval = parse_seconds("--interval", optarg, true);
+      if (o.interval > 0 && o.interval < 0.01)
+        usage_error("--interval %s: under 0.01 s", optarg);
+      break;
+    case OPT_STATS_ONLY:
+      o.stats_only = true;
+      break;
+    case OPT_HISTORY:
+      o.engine.group.history =
+          (uint32_t)parse_count("--history", optarg, 1, 1000000);
+      break;
+    case OPT_SNAP:
+      o.engine.group.snap = (uint32_t)parse_count("--snap", optarg, 0, 4096);
+      break;
+    case OPT_RCVBUF:
+      o.engine.rcvbuf =
+          (int)parse_count("--rcvbuf", optarg, 0, 1024u * 1024 * 1024);
+      break;
+    case OPT_MAX_SENDERS:
+      o.engine.group.max_senders =
+          (uint32_t)parse_count("--max-senders", optarg, 1, 65536);
+      break;
+    case OPT_NO_COLOR:
+      o.color = false;
+      break;
+    case 'h':
+      usage(stdout);
+      return MCW_EXIT_OK;
+    case 'V':
+      printf("mcwatch %s\n", MCWATCH_VERSION);
+      return MCW_EXIT_OK;
+    case ':':
+      usage_error("%s: needs a value", argv[optind - 1]);
+    default:
+      if (optopt != 0)
+        usage_error("-%c: unknown option", optopt);
+      usage_error("%s: unknown option", argv[optind - 1]);
+    }
+  }
+
+  if (o.list_interfaces && (o.demo || o.headless || optind < argc))
+    usage_error("--list-interfaces takes no endpoints and no other mode");
+  if (o.json && !o.list_interfaces)
+    usage_error("--json goes with --list-interfaces (headless output is "
+                "always JSON)");
+  if (!o.demo && !o.list_interfaces && optind >= argc)
+    usage_error("no group to watch; give GROUP:PORT, or try --demo");
+  if (o.stats_only && !o.headless)
+    usage_error("--stats-only goes with --headless");
+
+  r = mcw_ifscan(&ifaces);
+  if (r < 0) {
+    fprintf(stderr, "mcwatch: cannot list interfaces: %s\n", strerror(-r));
+    return MCW_EXIT_FAILURE;
+  }
+  if (o.list_interfaces) {
+    r = list_interfaces(&ifaces, o.json);
+    mcw_iface_list_free(&ifaces);
+    return r;
+  }
+
+  if (o.iface != NULL)
+    def = o.iface;
+  else if (mcw_ifscan_default_route(defiface, sizeof(defiface)) == 0)
+    def = defiface;
+  else
+    def = "lo";
+
+  if (o.demo) {
+    struct mcw_endpoint ep;
+    if (mcw_endpoint_parse(MCW_DEMO_GROUP "%" MCW_DEMO_IFACE, &ep, err,
+                           sizeof(err)) < 0 ||
+        mcw_endpoint_resolve(&ep, &ifaces, def, err, sizeof(err)) < 0) {
+      fprintf(stderr, "mcwatch: demo: %s\n", err);
+      mcw_iface_list_free(&ifaces);
+      return MCW_EXIT_FAILURE;
+    }
+    add_endpoint(&o, &ep, MCW_DEMO_GROUP);
+  }
+  for (int i = optind; i < argc; i++) {
+    struct mcw_endpoint ep;
+    if (mcw_endpoint_parse(argv[i], &ep, err, sizeof(err)) < 0 ||
+        mcw_endpoint_resolve(&ep, &ifaces, def, err, sizeof(err)) < 0) {
+      mcw_iface_list_free(&ifaces);
+      usage_error("%s", err);
+    }
+    add_endpoint(&o, &ep, argv[i]);
+  }
+  mcw_iface_list_free(&ifaces);
+  raise_fd_limit();
+
+  if (o.demo) {
+    char note[200];
+    mcw_demo_prepare(note, sizeof(note));
+    if (note[0] != '\0')
+      fprintf(stderr, "mcwatch: %s\n", note);
+  }
+  r = o.headless ? mcw_run_headless(&o) : mcw_run_tui(&o);
+  free(o.endpoints);
+  return r;
+}

@@ -1,0 +1,99 @@
+/*
+ * The session: what every mode of mcwatch shares once the command line is
+ * understood. It owns the loop and the engine, starts the demo senders,
+ * stops on SIGINT, SIGTERM, SIGHUP or after --duration, and tears down in
+ * libuv's order: stop, close handles, run the loop until it drains, close
+ * the loop.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "mcwatch/common.h"
+#include "mcwatch/msock.h"
+
+static const int stop_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+
+static void on_signal(uv_signal_t *h, int signum) {
+  struct mcw_session *s = h->data;
+  mcw_session_stop(s, signum == SIGINT    ? "SIGINT"
+                      : signum == SIGTERM ? "SIGTERM"
+                                          : "SIGHUP");
+}
+
+static void on_duration(uv_timer_t *t) {
+  mcw_session_stop(t->data, "duration");
+}
+
+void mcw_session_init(struct mcw_session *s, struct mcw_options *o,
+                      const struct mcw_engine_hooks *hooks) {
+  memset(s, 0, sizeof(*s));
+  s->opt = o;
+  uv_loop_init(&s->loop);
+  s->engine = mcw_engine_new(&s->loop, &o->engine, hooks);
+  s->start_mono_ns = mcw_mono_ns();
+  s->start_wall_ns = mcw_wall_ns();
+  for (size_t i = 0; i < MCW_ARRAY_LEN(stop_signals); i++) {
+    uv_signal_init(&s->loop, &s->signals[i]);
+    s->signals[i].data = s;
+    uv_signal_start(&s->signals[i], on_signal, stop_signals[i]);
+  }
+  uv_timer_init(&s->loop, &s->duration_timer);
+  s->duration_timer.data = s;
+}
+
+int mcw_session_start(struct mcw_session *s) {
+  struct mcw_options *o = s->opt;
+  char err[256];
+  int failed = 0;
+
+  for (size_t i = 0; i < o->nendpoints; i++)
+    if (mcw_engine_join(s->engine, &o->endpoints[i], err, sizeof(err)) < 0)
+      failed++;
+  if (o->demo && !s->stopping) {
+    int g = mcw_engine_find(s->engine, &o->endpoints[0]);
+    if (g >= 0 && mcw_engine_group(s->engine, (size_t)g)->state ==
+                      MCW_GROUP_JOINED) {
+      s->demo = mcw_demo_start(&s->loop, &o->endpoints[0], err, sizeof(err));
+      if (s->demo == NULL) {
+        fprintf(stderr, "mcwatch: demo sender: %s\n", err);
+        failed++;
+      }
+    }
+  }
+  if (o->duration > 0)
+    uv_timer_start(&s->duration_timer, on_duration,
+                   (uint64_t)(o->duration * 1000.0 + 0.5), 0);
+  return failed;
+}
+
+void mcw_session_stop(struct mcw_session *s, const char *reason) {
+  if (s->stopping)
+    return;
+  s->stopping = true;
+  s->reason = reason;
+  mcw_engine_pause_delivery(s->engine);
+  mcw_demo_stop(s->demo);
+  s->demo = NULL;
+  mcw_engine_close(s->engine);
+  if (s->on_stop != NULL)
+    s->on_stop(s);
+  for (size_t i = 0; i < MCW_ARRAY_LEN(stop_signals); i++)
+    uv_close((uv_handle_t *)&s->signals[i], NULL);
+  uv_close((uv_handle_t *)&s->duration_timer, NULL);
+}
+
+int mcw_session_run(struct mcw_session *s) {
+  int r;
+
+  /* Returns once stopped and every handle has closed. */
+  uv_run(&s->loop, UV_RUN_DEFAULT);
+  mcw_engine_free(s->engine);
+  s->engine = NULL;
+  r = uv_loop_close(&s->loop);
+  if (r != 0)
+    fprintf(stderr, "mcwatch: internal: loop not empty at exit (%s)\n",
+            uv_strerror(r));
+  return r;
+}
