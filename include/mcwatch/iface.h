@@ -33,7 +33,10 @@ const struct mcw_iface *mcw_iface_find(const struct mcw_iface_list *list,
 /* Finds an interface by index; NULL when absent. */
 const struct mcw_iface *mcw_iface_by_index(const struct mcw_iface_list *list,
                                            unsigned index);
-/* Appends a copy of ifc to list (used by the scanner and by tests). */
+/*
+ * Appends an interface with no addresses and returns it (used by the scanner
+ * and by tests). The array may move: earlier item pointers become invalid.
+ */
 struct mcw_iface *mcw_iface_list_add(struct mcw_iface_list *list,
                                      const char *name, unsigned index,
                                      unsigned flags);
