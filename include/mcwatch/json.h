@@ -2,6 +2,8 @@
  * A growable text buffer with just enough to write one JSON object per
  * line: keys, strings (escaped per RFC 8259), numbers, booleans and null.
  * Callers write the structure; the buffer tracks whether a comma is due.
+ * Start from a zeroed struct. After every call buf is NUL-terminated at
+ * buf[len], so it can go straight to fwrite() or puts().
  */
 #ifndef MCWATCH_JSON_H
 #define MCWATCH_JSON_H
@@ -16,9 +18,9 @@ struct mcw_json {
   bool need_comma;
 };
 
-/* Empties the buffer (keeps its memory). */
+/* Empties the buffer (keeps its memory; allocates it if there is none). */
 void mcw_json_reset(struct mcw_json *j);
-/* Frees the buffer. */
+/* Frees the buffer and zeroes the struct, which can then be reused. */
 void mcw_json_free(struct mcw_json *j);
 /* Opens an object "{" (as a value, after a key, or at top level). */
 void mcw_json_open(struct mcw_json *j);
@@ -30,15 +32,26 @@ void mcw_json_open_array(struct mcw_json *j);
 void mcw_json_close_array(struct mcw_json *j);
 /* Writes a key; the next call writes its value. */
 void mcw_json_key(struct mcw_json *j, const char *key);
-/* Writes a string value, escaped; NULL writes null. */
+/*
+ * Writes a string value, escaped; NULL writes null. Besides ", \ and the
+ * C0 controls, DEL, C1 controls, bidirectional controls, U+2028, U+2029 and
+ * U+FEFF are written as \uXXXX, so the line is safe to show on a terminal.
+ */
 void mcw_json_str(struct mcw_json *j, const char *s);
-/* Writes len bytes as a string value, escaped (bytes must be valid UTF-8). */
+/*
+ * Writes len bytes (NUL included) as a string value, escaped like
+ * mcw_json_str. Bytes should be valid UTF-8; any byte that is not part of
+ * a well-formed sequence is written as \u00XX of its value.
+ */
 void mcw_json_strn(struct mcw_json *j, const char *s, size_t len);
 /* Writes an unsigned integer value. */
 void mcw_json_u64(struct mcw_json *j, uint64_t v);
 /* Writes a signed integer value. */
 void mcw_json_i64(struct mcw_json *j, int64_t v);
-/* Writes a number with the given digits after the point (non-finite: null). */
+/*
+ * Writes a number with the given digits after the point ("%.*f", negative
+ * counts as 0, "." whatever the locale); NaN and infinities write null.
+ */
 void mcw_json_double(struct mcw_json *j, double v, int decimals);
 /* Writes true or false. */
 void mcw_json_bool(struct mcw_json *j, bool v);

@@ -48,7 +48,7 @@ void mcw_jsonl_group_fields(struct mcw_json *j, const struct mcw_group *g) {
 void mcw_jsonl_datagram(struct mcw_json *j, const struct mcw_group *g,
                         const struct mcw_datagram *d, const char *ifname,
                         uint32_t preview) {
-  char text[4 * 4096 + 1], hex[2 * 4096 + 1], buf[MCW_ADDRSTRLEN];
+  char text[MCW_ESC_MAX(4096)], hex[2 * 4096 + 1], buf[MCW_ADDRSTRLEN];
   uint32_t n = d->caplen < preview ? d->caplen : preview;
 
   if (n > 4096)
