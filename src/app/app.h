@@ -16,7 +16,8 @@
 #define MCW_EXIT_FAILURE 1
 #define MCW_EXIT_USAGE 2
 
-#define MCW_DEMO_GROUP "239.255.42.42:4242"
+#define MCW_DEMO_ADDR "239.255.42.42"
+#define MCW_DEMO_GROUP MCW_DEMO_ADDR ":4242"
 #define MCW_DEMO_IFACE "lo"
 
 struct mcw_options {
@@ -27,9 +28,11 @@ struct mcw_options {
   bool stats_only;
   bool color;            /* TUI: false with --no-color or NO_COLOR */
   const char *iface;     /* default interface for endpoints without % */
+  const char *default_iface; /* the one main picked when iface is NULL */
   uint64_t count;        /* stop after this many datagrams; 0 = never */
   double duration;       /* stop after this many seconds; 0 = never */
   double interval;       /* seconds between stats lines; 0 = none */
+  char notice[320];      /* a message for the user at start (demo set-up) */
   struct mcw_engine_config engine;
   struct mcw_endpoint *endpoints;
   size_t nendpoints;
@@ -75,8 +78,19 @@ int mcw_run_tui(struct mcw_options *o);
 
 /* Demo: prepares lo and starts the built-in senders on loop. */
 struct mcw_demo;
-/* Checks lo for the demo; fills note with what was done or should be done. */
-void mcw_demo_prepare(char *note, size_t len);
+/* What mcw_demo_prepare changed on the host, to undo at exit. */
+struct mcw_demo_prep {
+  bool set_multicast; /* set IFF_MULTICAST on lo */
+  bool added_route;   /* added the demo group's host route on lo */
+};
+/*
+ * Readies lo for the demo: as root sets its MULTICAST flag and adds a host
+ * route for the demo group (for other tools); otherwise says in note which
+ * command would. note is empty when nothing was needed.
+ */
+void mcw_demo_prepare(struct mcw_demo_prep *p, char *note, size_t len);
+/* Undoes what mcw_demo_prepare changed. */
+void mcw_demo_restore(const struct mcw_demo_prep *p);
 /* Starts the demo senders to ep on loop; NULL with err on failure. */
 struct mcw_demo *mcw_demo_start(uv_loop_t *loop, const struct mcw_endpoint *ep,
                                 char *err, size_t errlen);

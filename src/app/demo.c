@@ -4,7 +4,10 @@
  * show the escaping, and binary), so a new user sees live traffic, several
  * senders and safe previews with no network at all.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <net/route.h>
+#include <netinet/in.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,27 +33,112 @@ struct mcw_demo {
   int open_handles;
 };
 
-void mcw_demo_prepare(char *note, size_t len) {
-  struct ifreq ifr;
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+/* True when /proc/net/route has a route on lo that covers the demo group. */
+static bool demo_route_exists(in_addr_t group) {
+  FILE *f = fopen("/proc/net/route", "r");
+  char line[256], ifname[64];
+  unsigned long dest, mask;
+  bool found = false;
 
+  if (f == NULL)
+    return false;
+  while (!found && fgets(line, sizeof(line), f) != NULL)
+    if (sscanf(line, "%63s %lx %*s %*s %*s %*s %*s %lx", ifname, &dest,
+               &mask) == 3 &&
+        strcmp(ifname, MCW_DEMO_IFACE) == 0 && (group & mask) == dest)
+      found = true;
+  fclose(f);
+  return found;
+}
+
+/* Adds or deletes the host route group/32 dev lo; 0 or -errno. */
+static int demo_route(int fd, in_addr_t group, bool add) {
+  struct rtentry rt;
+  struct sockaddr_in *sin;
+
+  memset(&rt, 0, sizeof(rt));
+  sin = (struct sockaddr_in *)&rt.rt_dst;
+  sin->sin_family = AF_INET;
+  sin->sin_addr.s_addr = group;
+  sin = (struct sockaddr_in *)&rt.rt_genmask;
+  sin->sin_family = AF_INET;
+  sin->sin_addr.s_addr = INADDR_BROADCAST;
+  rt.rt_flags = RTF_UP | RTF_HOST;
+  rt.rt_dev = (char *)MCW_DEMO_IFACE;
+  return ioctl(fd, add ? SIOCADDRT : SIOCDELRT, &rt) == 0 ? 0 : -errno;
+}
+
+void mcw_demo_prepare(struct mcw_demo_prep *p, char *note, size_t len) {
+  struct ifreq ifr;
+  in_addr_t group;
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  size_t n = 0;
+
+  memset(p, 0, sizeof(*p));
   note[0] = '\0';
   if (fd < 0)
     return;
+  inet_pton(AF_INET, MCW_DEMO_ADDR, &group);
   memset(&ifr, 0, sizeof(ifr));
   mcw_strlcpy(ifr.ifr_name, MCW_DEMO_IFACE, sizeof(ifr.ifr_name));
   if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
     if (!(ifr.ifr_flags & IFF_UP)) {
-      snprintf(note, len, "lo is down; bring it up with: ip link set lo up");
+      n += (size_t)snprintf(note + n, len - n,
+                            "lo is down; bring it up: ip link set lo up. ");
     } else if (!(ifr.ifr_flags & IFF_MULTICAST)) {
       ifr.ifr_flags |= IFF_MULTICAST;
-      if (ioctl(fd, SIOCSIFFLAGS, &ifr) == 0)
-        snprintf(note, len, "set the MULTICAST flag on lo for the demo");
-      else
-        snprintf(note, len,
-                 "lo has no MULTICAST flag; Linux still delivers the demo "
-                 "locally; to set it: sudo ip link set lo multicast on");
+      if (ioctl(fd, SIOCSIFFLAGS, &ifr) == 0) {
+        p->set_multicast = true;
+        n += (size_t)snprintf(note + n, len - n,
+                              "set MULTICAST on lo for the demo (undone at "
+                              "exit). ");
+      } else {
+        n += (size_t)snprintf(note + n, len - n,
+                              "lo has no MULTICAST flag (the demo works "
+                              "anyway); to set it: ip link set lo multicast "
+                              "on. ");
+      }
     }
+  }
+  if (n < len && !demo_route_exists(group)) {
+    if (demo_route(fd, group, true) == 0) {
+      p->added_route = true;
+      snprintf(note + n, len - n,
+               "added route %s/32 dev lo so other tools can send to the demo "
+               "(removed at exit).",
+               MCW_DEMO_ADDR);
+    } else {
+      snprintf(note + n, len - n,
+               "other senders on this host need a route to reach the demo "
+               "group: ip route add %s/32 dev lo",
+               MCW_DEMO_ADDR);
+    }
+  }
+  close(fd);
+  n = strlen(note);
+  while (n > 0 && note[n - 1] == ' ')
+    note[--n] = '\0';
+}
+
+void mcw_demo_restore(const struct mcw_demo_prep *p) {
+  struct ifreq ifr;
+  in_addr_t group;
+  int fd;
+
+  if (!p->set_multicast && !p->added_route)
+    return;
+  fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return;
+  if (p->added_route) {
+    inet_pton(AF_INET, MCW_DEMO_ADDR, &group);
+    (void)demo_route(fd, group, false);
+  }
+  memset(&ifr, 0, sizeof(ifr));
+  mcw_strlcpy(ifr.ifr_name, MCW_DEMO_IFACE, sizeof(ifr.ifr_name));
+  if (p->set_multicast && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+    ifr.ifr_flags &= ~IFF_MULTICAST;
+    (void)ioctl(fd, SIOCSIFFLAGS, &ifr);
   }
   close(fd);
 }

@@ -220,6 +220,7 @@ static void add_endpoint(struct mcw_options *o, const struct mcw_endpoint *ep,
 int main(int argc, char **argv) {
   struct mcw_options o;
   struct mcw_iface_list ifaces;
+  struct mcw_demo_prep prep;
   char err[256], defiface[IF_NAMESIZE] = "lo";
   const char *def;
   int c, r;
@@ -324,6 +325,7 @@ int main(int argc, char **argv) {
     def = defiface;
   else
     def = "lo";
+  o.default_iface = def;
 
   if (o.demo) {
     struct mcw_endpoint ep;
@@ -349,12 +351,13 @@ int main(int argc, char **argv) {
   raise_fd_limit();
 
   if (o.demo) {
-    char note[200];
-    mcw_demo_prepare(note, sizeof(note));
-    if (note[0] != '\0')
-      fprintf(stderr, "mcwatch: %s\n", note);
+    mcw_demo_prepare(&prep, o.notice, sizeof(o.notice));
+    if (o.notice[0] != '\0' && o.headless)
+      fprintf(stderr, "mcwatch: %s\n", o.notice);
   }
   r = o.headless ? mcw_run_headless(&o) : mcw_run_tui(&o);
+  if (o.demo)
+    mcw_demo_restore(&prep);
   free(o.endpoints);
   return r;
 }
