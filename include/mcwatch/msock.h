@@ -40,6 +40,8 @@ struct mcw_msock_info {
  */
 int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
                    struct mcw_msock_info *info, char *err, size_t errlen);
+/* The socket's cumulative kernel drop counter (SO_MEMINFO); -errno if unknown. */
+int64_t mcw_msock_drops(int fd);
 /* Leaves ep's group on fd (errors ignored: the socket is closing anyway). */
 void mcw_msock_leave(int fd, const struct mcw_endpoint *ep);
 

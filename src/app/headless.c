@@ -73,6 +73,7 @@ static void on_stats(uv_timer_t *t) {
   int64_t mono = mcw_mono_ns(), wall = mcw_wall_ns();
   struct mcw_group_stats st;
 
+  mcw_engine_refresh_drops(e);
   for (size_t i = 0; i < mcw_engine_count(e); i++) {
     struct mcw_group *g = mcw_engine_group(e, i);
     if (g->state != MCW_GROUP_JOINED)

@@ -107,9 +107,17 @@ static bool ours(const struct sub *s, const struct mcw_datagram *d) {
   return true;
 }
 
+/* Reads the socket's drop counter: the cmsg copy only moves with traffic. */
+static void refresh_drops(struct sub *s) {
+  int64_t drops = s->open ? mcw_msock_drops(s->fd) : -1;
+  if (drops >= 0)
+    mcw_group_set_kernel_drops(s->group, (uint64_t)drops);
+}
+
 static void stop_sub(struct sub *s, bool leave) {
   if (!s->open)
     return;
+  refresh_drops(s);
   s->open = false;
   uv_poll_stop(&s->poll);
   if (leave)
@@ -274,6 +282,11 @@ struct mcw_group *mcw_engine_group(const struct mcw_engine *e, size_t i) {
 }
 
 uint64_t mcw_engine_total(const struct mcw_engine *e) { return e->total; }
+
+void mcw_engine_refresh_drops(struct mcw_engine *e) {
+  for (size_t i = 0; i < e->nsubs; i++)
+    refresh_drops(e->subs[i]);
+}
 
 void mcw_engine_pause_delivery(struct mcw_engine *e) { e->deliver = false; }
 

@@ -10,6 +10,7 @@
 #include "mcwatch/msock.h"
 
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,17 @@ fail:
   }
   close(fd);
   return r;
+}
+
+int64_t mcw_msock_drops(int fd) {
+  uint32_t mem[SK_MEMINFO_VARS];
+  socklen_t len = sizeof(mem);
+
+  if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0)
+    return -errno;
+  if (len < (SK_MEMINFO_DROPS + 1) * sizeof(uint32_t))
+    return -ENOPROTOOPT;
+  return mem[SK_MEMINFO_DROPS];
 }
 
 void mcw_msock_leave(int fd, const struct mcw_endpoint *ep) {
