@@ -43,7 +43,8 @@ uint32_t mcw_addr_hash(const struct mcw_addr *a);
 bool mcw_addr_is_multicast(const struct mcw_addr *a);
 /* True for the source-specific ranges 232.0.0.0/8 and ff3x::/32. */
 bool mcw_addr_is_ssm(const struct mcw_addr *a);
-/* True for an address that can be a sender: not multicast, not any, not broadcast. */
+/* True for an address that can be a sender: not multicast, not any, not
+ * broadcast. */
 bool mcw_addr_is_unicast(const struct mcw_addr *a);
 /* True for 127.0.0.0/8 and ::1. */
 bool mcw_addr_is_loopback(const struct mcw_addr *a);

@@ -24,7 +24,8 @@ char *mcw_xstrdup(const char *s);
 /* Registers a function that undoes terminal changes before a fatal exit. */
 void mcw_set_fatal_hook(void (*hook)(void));
 /* Prints "mcwatch: <message>" and exits 1, after running the fatal hook. */
-void mcw_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void mcw_fatal(const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
 
 /* Copies src into dst of size n, always terminated; returns strlen(src). */
 size_t mcw_strlcpy(char *dst, const char *src, size_t n);

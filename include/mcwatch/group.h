@@ -38,20 +38,20 @@ struct mcw_group_config {
 struct mcw_group {
   struct mcw_endpoint ep;
   enum mcw_group_state state;
-  char message[160];      /* reason for MCW_GROUP_ERROR */
+  char message[160]; /* reason for MCW_GROUP_ERROR */
   uint64_t packets;
   uint64_t bytes;
-  uint64_t truncated;     /* datagrams cut by the kernel (MSG_TRUNC) */
-  uint64_t ignored;       /* arrived for another group or interface */
-  uint64_t kernel_drops;  /* from SO_RXQ_OVFL, since joining or clearing */
-  uint64_t kernel_drops_raw; /* the socket's cumulative counter */
-  uint64_t kernel_drops_base;/* its value at the last clear */
-  int64_t first_ns;       /* wall clock of first datagram, 0 if none */
-  int64_t last_ns;        /* wall clock of last datagram, 0 if none */
-  int64_t last_mono_ns;   /* monotonic time of last datagram */
-  int rcvbuf;             /* receive buffer the kernel granted, bytes */
-  struct mcw_rate rate;   /* 100 ms slots over 10 s */
-  struct mcw_rate history;/* 1 s slots for sparklines */
+  uint64_t truncated;         /* datagrams cut by the kernel (MSG_TRUNC) */
+  uint64_t ignored;           /* arrived for another group or interface */
+  uint64_t kernel_drops;      /* from SO_RXQ_OVFL, since joining or clearing */
+  uint64_t kernel_drops_raw;  /* the socket's cumulative counter */
+  uint64_t kernel_drops_base; /* its value at the last clear */
+  int64_t first_ns;           /* wall clock of first datagram, 0 if none */
+  int64_t last_ns;            /* wall clock of last datagram, 0 if none */
+  int64_t last_mono_ns;       /* monotonic time of last datagram */
+  int rcvbuf;                 /* receive buffer the kernel granted, bytes */
+  struct mcw_rate rate;       /* 100 ms slots over 10 s */
+  struct mcw_rate history;    /* 1 s slots for sparklines */
   struct mcw_ring ring;
   struct mcw_sender_table senders;
 };

@@ -40,7 +40,8 @@ struct mcw_msock_info {
  */
 int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
                    struct mcw_msock_info *info, char *err, size_t errlen);
-/* The socket's cumulative kernel drop counter (SO_MEMINFO); -errno if unknown. */
+/* The socket's cumulative kernel drop counter (SO_MEMINFO); -errno if unknown.
+ */
 int64_t mcw_msock_drops(int fd);
 /* Leaves ep's group on fd (errors ignored: the socket is closing anyway). */
 void mcw_msock_leave(int fd, const struct mcw_endpoint *ep);
@@ -54,7 +55,8 @@ void mcw_batch_free(struct mcw_batch *b);
  * many (0 when none are waiting) or -errno; decode each with mcw_batch_get.
  */
 int mcw_batch_recv(struct mcw_batch *b, int fd);
-/* Decodes datagram i of the last batch into d; returns the drop counter or -1. */
+/* Decodes datagram i of the last batch into d; returns the drop counter or -1.
+ */
 int64_t mcw_batch_get(struct mcw_batch *b, int i, struct mcw_datagram *d);
 
 /* Wall-clock time in nanoseconds. */

@@ -18,10 +18,10 @@ struct mcw_rate_slot {
 };
 
 struct mcw_rate {
-  int64_t slot_ns;   /* width of one slot */
-  uint32_t nslots;   /* ring size */
-  int64_t start_ns;  /* when counting began */
-  int64_t cur;       /* absolute number of the newest slot touched */
+  int64_t slot_ns;  /* width of one slot */
+  uint32_t nslots;  /* ring size */
+  int64_t start_ns; /* when counting began */
+  int64_t cur;      /* absolute number of the newest slot touched */
   struct mcw_rate_slot *slot;
 };
 

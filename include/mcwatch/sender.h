@@ -27,8 +27,8 @@ struct mcw_sender_table {
   uint32_t *index;          /* 0 = empty, else items position + 1 */
   uint32_t max;             /* capacity */
   uint32_t count;
-  uint32_t index_size;      /* power of two >= 2 * max */
-  uint64_t overflow_packets;/* datagrams from senders not tracked */
+  uint32_t index_size;       /* power of two >= 2 * max */
+  uint64_t overflow_packets; /* datagrams from senders not tracked */
   uint64_t overflow_bytes;
 };
 

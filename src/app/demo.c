@@ -163,12 +163,13 @@ static size_t demo_payload(struct demo_sender *s, uint8_t *buf, size_t len) {
     return 48 < len ? 48 : len;
   }
   if (s->id == 0 && s->seq % 10 == 9)
-    n = snprintf((char *)buf, len,
-                 "demo #%llu \x1b]0;title\x07 escapes stay \x1b[1mescaped\x1b[0m",
-                 (unsigned long long)s->seq);
+    n = snprintf(
+        (char *)buf, len,
+        "demo #%llu \x1b]0;title\x07 escapes stay \x1b[1mescaped\x1b[0m",
+        (unsigned long long)s->seq);
   else
-    n = snprintf((char *)buf, len, "mcwatch demo sender %u #%llu %s",
-                 s->id + 1, (unsigned long long)s->seq,
+    n = snprintf((char *)buf, len, "mcwatch demo sender %u #%llu %s", s->id + 1,
+                 (unsigned long long)s->seq,
                  words[s->seq % MCW_ARRAY_LEN(words)]);
   return n > 0 ? (size_t)n : 0;
 }

@@ -70,24 +70,30 @@ static void usage(FILE *f) {
       "  -H, --headless            print JSON lines instead of the screen UI\n"
       "      --demo                watch " MCW_DEMO_GROUP "%" MCW_DEMO_IFACE
       " with built-in local senders\n"
-      "  -L, --list-interfaces     list interfaces and exit (with --json: JSON lines)\n"
+      "  -L, --list-interfaces     list interfaces and exit (with --json: JSON "
+      "lines)\n"
       "\n"
       "Options:\n"
       "  -i, --iface IFACE         interface for endpoints without %IFACE\n"
-      "                            (default: that of the default route, else lo)\n"
+      "                            (default: that of the default route, else "
+      "lo)\n"
       "  -n, --count N             stop after N datagrams\n"
       "  -d, --duration SECONDS    stop after SECONDS (fractions allowed)\n"
-      "      --interval SECONDS    headless stats every SECONDS (default 1; 0 = off)\n"
+      "      --interval SECONDS    headless stats every SECONDS (default 1; 0 "
+      "= off)\n"
       "      --stats-only          headless: no datagram lines, only stats\n"
       "      --history N           datagrams kept per group (default 1000)\n"
       "      --snap BYTES          payload bytes kept and shown (default 256)\n"
-      "      --rcvbuf BYTES        socket receive buffer to ask for (default 4194304)\n"
+      "      --rcvbuf BYTES        socket receive buffer to ask for (default "
+      "4194304)\n"
       "      --max-senders N       senders tracked per group (default 256)\n"
-      "      --no-color            no colours in the screen UI (also NO_COLOR)\n"
+      "      --no-color            no colours in the screen UI (also "
+      "NO_COLOR)\n"
       "  -h, --help                show this help\n"
       "  -V, --version             show the version\n"
       "\n"
-      "Exit status: 0 ok, 1 runtime failure (a join refused...), 2 usage error.\n"
+      "Exit status: 0 ok, 1 runtime failure (a join refused...), 2 usage "
+      "error.\n"
       "See mcwatch(1) and docs/JSON.md for the headless output.\n",
       f);
 }
@@ -212,8 +218,8 @@ static void add_endpoint(struct mcw_options *o, const struct mcw_endpoint *ep,
         mcw_addr_same_host(&x->source, &ep->source))
       usage_error("%s: given twice", text);
   }
-  o->endpoints = mcw_xrealloc(o->endpoints,
-                              (o->nendpoints + 1) * sizeof(*o->endpoints));
+  o->endpoints =
+      mcw_xrealloc(o->endpoints, (o->nendpoints + 1) * sizeof(*o->endpoints));
   o->endpoints[o->nendpoints++] = *ep;
 }
 

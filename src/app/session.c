@@ -53,8 +53,8 @@ int mcw_session_start(struct mcw_session *s) {
       failed++;
   if (o->demo && !s->stopping) {
     int g = mcw_engine_find(s->engine, &o->endpoints[0]);
-    if (g >= 0 && mcw_engine_group(s->engine, (size_t)g)->state ==
-                      MCW_GROUP_JOINED) {
+    if (g >= 0 &&
+        mcw_engine_group(s->engine, (size_t)g)->state == MCW_GROUP_JOINED) {
       s->demo = mcw_demo_start(&s->loop, &o->endpoints[0], err, sizeof(err));
       if (s->demo == NULL) {
         fprintf(stderr, "mcwatch: demo sender: %s\n", err);

@@ -77,7 +77,8 @@ void mcw_group_account(struct mcw_group *g, const struct mcw_datagram *d,
 
 void mcw_group_set_kernel_drops(struct mcw_group *g, uint64_t drops) {
   g->kernel_drops_raw = drops;
-  g->kernel_drops = drops >= g->kernel_drops_base ? drops - g->kernel_drops_base : drops;
+  g->kernel_drops =
+      drops >= g->kernel_drops_base ? drops - g->kernel_drops_base : drops;
 }
 
 void mcw_group_clear(struct mcw_group *g, int64_t mono_ns) {

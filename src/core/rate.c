@@ -61,9 +61,8 @@ void mcw_rate_add(struct mcw_rate *r, int64_t now_ns, uint64_t bytes) {
 }
 
 /* Sums the complete slots of the window; returns seconds observed. */
-static double window_sum(struct mcw_rate *r, int64_t now_ns,
-                         int64_t window_ns, uint64_t *packets,
-                         uint64_t *bytes) {
+static double window_sum(struct mcw_rate *r, int64_t now_ns, int64_t window_ns,
+                         uint64_t *packets, uint64_t *bytes) {
   int64_t k = slot_of(r, now_ns);
   int64_t n = window_ns / r->slot_ns;
   int64_t from, to_ns, from_ns;
@@ -75,8 +74,8 @@ static double window_sum(struct mcw_rate *r, int64_t now_ns,
     n = r->nslots - 1;
   *packets = *bytes = 0;
   for (int64_t s = k - n; s < k; s++) {
-    const struct mcw_rate_slot *sl = &r->slot[((s % r->nslots) + r->nslots) %
-                                              r->nslots];
+    const struct mcw_rate_slot *sl =
+        &r->slot[((s % r->nslots) + r->nslots) % r->nslots];
     *packets += sl->packets;
     *bytes += sl->bytes;
   }
@@ -110,10 +109,11 @@ size_t mcw_rate_history(struct mcw_rate *r, int64_t now_ns, double *out,
     n = r->nslots - 1;
   for (size_t i = 0; i < n; i++) {
     int64_t s = k - (int64_t)n + (int64_t)i;
-    const struct mcw_rate_slot *sl = &r->slot[((s % r->nslots) + r->nslots) %
-                                              r->nslots];
-    out[i] = (s + 1) * r->slot_ns <= r->start_ns ? 0.0
-                                                 : (double)sl->packets * per_sec;
+    const struct mcw_rate_slot *sl =
+        &r->slot[((s % r->nslots) + r->nslots) % r->nslots];
+    out[i] = (s + 1) * r->slot_ns <= r->start_ns
+                 ? 0.0
+                 : (double)sl->packets * per_sec;
   }
   return n;
 }

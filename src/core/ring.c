@@ -52,8 +52,7 @@ uint32_t mcw_ring_count(const struct mcw_ring *r) {
   return r->head < r->cap ? (uint32_t)r->head : r->cap;
 }
 
-const struct mcw_record *mcw_ring_recent(const struct mcw_ring *r,
-                                         uint32_t i) {
+const struct mcw_record *mcw_ring_recent(const struct mcw_ring *r, uint32_t i) {
   if (i >= mcw_ring_count(r))
     return NULL;
   return &r->rec[(r->head - 1 - i) % r->cap];

@@ -43,8 +43,7 @@ int mcw_ifscan(struct mcw_iface_list *list) {
         continue; /* gone meanwhile */
       ifc = mcw_iface_list_add(list, p->ifa_name, index, p->ifa_flags);
     }
-    if (p->ifa_addr != NULL &&
-        mcw_addr_from_sockaddr(&a, p->ifa_addr) == 0) {
+    if (p->ifa_addr != NULL && mcw_addr_from_sockaddr(&a, p->ifa_addr) == 0) {
       a.port = 0;
       mcw_iface_add_addr(ifc, &a);
     }

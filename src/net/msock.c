@@ -151,8 +151,9 @@ fail:
       snprintf(err, errlen, "join %s on %s: %s%s", gtxt, ep->iface,
                strerror(-r), join_hint(-r));
   } else if (strcmp(step, "bind") == 0) {
-    snprintf(err, errlen, "bind %s: %s", mcw_addr_format_port(&ep->group, stxt,
-             sizeof(stxt)), strerror(-r));
+    snprintf(err, errlen, "bind %s: %s",
+             mcw_addr_format_port(&ep->group, stxt, sizeof(stxt)),
+             strerror(-r));
   } else {
     snprintf(err, errlen, "%s for %s: %s", step, gtxt, strerror(-r));
   }
@@ -220,8 +221,7 @@ int64_t mcw_batch_get(struct mcw_batch *b, int i, struct mcw_datagram *d) {
   d->truncated = (h->msg_flags & MSG_TRUNC) != 0;
   d->caplen = d->len < MCW_MAX_DATAGRAM ? d->len : MCW_MAX_DATAGRAM;
   d->data = b->iov[i].iov_base;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c != NULL;
-       c = CMSG_NXTHDR(h, c)) {
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
       struct timespec ts;
       memcpy(&ts, CMSG_DATA(c), sizeof(ts));

@@ -26,8 +26,7 @@ static int iface_ipv4(const char *name, struct sockaddr_in *out) {
     return -1;
   memset(&ifr, 0, sizeof(ifr));
   mcw_strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
-  if (ioctl(fd, SIOCGIFADDR, &ifr) == 0 &&
-      ifr.ifr_addr.sa_family == AF_INET) {
+  if (ioctl(fd, SIOCGIFADDR, &ifr) == 0 && ifr.ifr_addr.sa_family == AF_INET) {
     memcpy(out, &ifr.ifr_addr, sizeof(*out));
     out->sin_port = 0;
     r = 0;
@@ -55,16 +54,16 @@ int mcw_tx_open(struct mcw_tx *tx, const struct mcw_endpoint *ep, int ttl,
   if (v6) {
     int idx = (int)ep->ifindex;
     what = "IPV6_MULTICAST_IF";
-    if (setsockopt(tx->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx,
-                   sizeof(idx)) < 0)
+    if (setsockopt(tx->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) <
+        0)
       goto fail;
     what = "IPV6_MULTICAST_HOPS";
     if (setsockopt(tx->fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl,
                    sizeof(ttl)) < 0)
       goto fail;
     what = "IPV6_MULTICAST_LOOP";
-    if (setsockopt(tx->fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &on,
-                   sizeof(on)) < 0)
+    if (setsockopt(tx->fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &on, sizeof(on)) <
+        0)
       goto fail;
   } else {
     struct ip_mreqn mr;

@@ -19,8 +19,8 @@ void mcw_jsonl_time(struct mcw_json *j, int64_t ns) {
 
   gmtime_r(&secs, &tm);
   snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-           tm.tm_min, tm.tm_sec, usec);
+           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+           tm.tm_sec, usec);
   mcw_json_key(j, "time");
   mcw_json_str(j, buf);
   mcw_json_key(j, "ts");

@@ -105,8 +105,10 @@ int main(int argc, char **argv) {
     return die("socket");
   if (v6) {
     int idx = (int)ifindex, hops = (int)ttl;
-    if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) < 0 ||
-        setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0)
+    if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) <
+            0 ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) <
+            0)
       return die("IPv6 multicast options");
   } else {
     struct ip_mreqn mr;

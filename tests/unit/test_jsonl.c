@@ -17,8 +17,8 @@ static struct mcw_group *make_group(void) {
   struct mcw_group_config cfg;
   char err[128];
 
-  assert_int_equal(mcw_endpoint_parse("239.1.2.3:5000%lo", &ep, err,
-                                      sizeof(err)), 0);
+  assert_int_equal(
+      mcw_endpoint_parse("239.1.2.3:5000%lo", &ep, err, sizeof(err)), 0);
   ep.ifindex = 1;
   mcw_group_config_default(&cfg);
   return mcw_group_new(&ep, &cfg, 0);
@@ -49,7 +49,8 @@ static void test_datagram_line(void **state) {
       "\"from\":\"10.0.0.5\",\"sport\":40000,\"dst\":\"239.1.2.3\","
       "\"arrival_iface\":\"lo\",\"len\":21,\"truncated\":false,"
       "\"kernel_ts\":true,\"seq\":1,\"preview_len\":21,"
-      "\"text\":\"hi\\\\x1b]0;pwned\\\\x07\\\\x1b[2J\\\\xff\\\\u{009b}\\\"\\\\\\\\\","
+      "\"text\":\"hi\\\\x1b]0;pwned\\\\x07\\\\x1b[2J\\\\xff\\\\u{009b}"
+      "\\\"\\\\\\\\\","
       "\"hex\":\"68691b5d303b70776e6564071b5b324affc29b225c\"}");
   /* Not one byte below 0x20 in the line. */
   for (size_t i = 0; i < j.len; i++)
@@ -58,7 +59,8 @@ static void test_datagram_line(void **state) {
   /* The preview is capped. */
   mcw_json_reset(&j);
   mcw_jsonl_datagram(&j, g, &d, "lo", 2);
-  assert_non_null(strstr(j.buf, "\"preview_len\":2,\"text\":\"hi\",\"hex\":\"6869\"}"));
+  assert_non_null(
+      strstr(j.buf, "\"preview_len\":2,\"text\":\"hi\",\"hex\":\"6869\"}"));
   mcw_json_free(&j);
   mcw_group_free(g);
 }

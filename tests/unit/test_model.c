@@ -85,8 +85,7 @@ static void test_rate_silence(void **state) {
   assert_float_equal(mcw_rate_pps(&r, t, SEC), 10.0, 1e-9);
   assert_float_equal(mcw_rate_pps(&r, t + 1100 * MS, SEC), 0.0, 0);
   /* 30 packets in the 8 s observed since counting began. */
-  assert_float_equal(mcw_rate_pps(&r, t + 5 * SEC, 10 * SEC), 30.0 / 8,
-                     1e-9);
+  assert_float_equal(mcw_rate_pps(&r, t + 5 * SEC, 10 * SEC), 30.0 / 8, 1e-9);
   /* A full window: all 30 packets over 10 s, then the oldest 10 slide out. */
   assert_float_equal(mcw_rate_pps(&r, t + 7 * SEC, 10 * SEC), 3.0, 1e-9);
   assert_float_equal(mcw_rate_pps(&r, t + 8 * SEC, 10 * SEC), 2.0, 1e-9);
@@ -281,11 +280,16 @@ static void test_group_truncated(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_rate_steady),     cmocka_unit_test(test_rate_startup),
-      cmocka_unit_test(test_rate_silence),    cmocka_unit_test(test_rate_history),
-      cmocka_unit_test(test_rate_backwards),  cmocka_unit_test(test_ring_bounds),
-      cmocka_unit_test(test_ring_nosnap),     cmocka_unit_test(test_senders_bounds),
-      cmocka_unit_test(test_group_account),   cmocka_unit_test(test_group_truncated),
+      cmocka_unit_test(test_rate_steady),
+      cmocka_unit_test(test_rate_startup),
+      cmocka_unit_test(test_rate_silence),
+      cmocka_unit_test(test_rate_history),
+      cmocka_unit_test(test_rate_backwards),
+      cmocka_unit_test(test_ring_bounds),
+      cmocka_unit_test(test_ring_nosnap),
+      cmocka_unit_test(test_senders_bounds),
+      cmocka_unit_test(test_group_account),
+      cmocka_unit_test(test_group_truncated),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
