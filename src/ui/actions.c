@@ -1,0 +1,240 @@
+/*
+ * What the keys do to the world: join, leave, remove, rejoin on another
+ * interface, send, clear and pause. These call the engine and the model and
+ * report in one status line; they never draw. Endpoints typed here follow
+ * the command line's syntax and validation (mcw_endpoint_parse, then
+ * mcw_endpoint_resolve against a fresh interface scan).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mcwatch/common.h"
+#include "mcwatch/ifscan.h"
+#include "mcwatch/tx.h"
+#include "ui.h"
+
+static const char *default_iface(struct tui *t) {
+  if (t->opt->iface != NULL)
+    return t->opt->iface;
+  if (t->opt->default_iface != NULL)
+    return t->opt->default_iface;
+  return "lo";
+}
+
+void ui_join(struct tui *t, const char *text) {
+  struct mcw_engine *e = t->session.engine;
+  struct mcw_iface_list list = {0};
+  struct mcw_endpoint ep;
+  char err[256], shown[128];
+  int r, i;
+
+  if (text[0] == '\0') {
+    ui_status(t, UI_INFO, "nothing to join");
+    return;
+  }
+  if (mcw_endpoint_parse(text, &ep, err, sizeof(err)) < 0) {
+    ui_status(t, UI_ERROR, "%s", err);
+    return;
+  }
+  r = mcw_ifscan(&list);
+  if (r < 0) {
+    ui_status(t, UI_ERROR, "cannot list interfaces: %s", strerror(-r));
+    return;
+  }
+  r = mcw_endpoint_resolve(&ep, &list, default_iface(t), err, sizeof(err));
+  mcw_iface_list_free(&list);
+  if (r < 0) {
+    ui_status(t, UI_ERROR, "%s", err);
+    return;
+  }
+  mcw_endpoint_format(&ep, shown, sizeof(shown));
+  i = mcw_engine_find(e, &ep);
+  if (i >= 0) {
+    t->cur = (size_t)i;
+    ui_status(t, UI_WARN, "%s is already listed (%s)", shown,
+              mcw_group_state_name(mcw_engine_group(e, (size_t)i)->state));
+    return;
+  }
+  /* The group is listed whatever happens; the engine's event says how. */
+  (void)mcw_engine_join(e, &ep, err, sizeof(err));
+  t->cur = mcw_engine_count(e) - 1;
+}
+
+void ui_leave(struct tui *t) {
+  struct mcw_engine *e = t->session.engine;
+  struct mcw_group *g = ui_current_group(t);
+  char shown[128];
+
+  if (g == NULL) {
+    ui_status(t, UI_INFO, "no group selected");
+    return;
+  }
+  mcw_endpoint_format(&g->ep, shown, sizeof(shown));
+  if (g->state == MCW_GROUP_JOINED) {
+    mcw_engine_leave(e, t->cur);
+    ui_status(t, UI_INFO, "left %s; press l again to remove its pane", shown);
+    return;
+  }
+  ui_pane_forget(t, g);
+  mcw_engine_remove(e, t->cur);
+  ui_status(t, UI_INFO, "removed %s", shown);
+}
+
+void ui_pick_open(struct tui *t) {
+  struct mcw_group *g = ui_current_group(t);
+  struct mcw_iface_list all = {0};
+  int r;
+
+  if (g == NULL) {
+    ui_status(t, UI_INFO, "no group selected; press j to join one");
+    return;
+  }
+  r = mcw_ifscan(&all);
+  if (r < 0) {
+    ui_status(t, UI_ERROR, "cannot list interfaces: %s", strerror(-r));
+    return;
+  }
+  mcw_iface_list_free(&t->picks);
+  t->pick_sel = 0;
+  for (size_t i = 0; i < all.count; i++) {
+    const struct mcw_iface *a = &all.items[i];
+    struct mcw_iface *c;
+    if (!mcw_iface_can_multicast(a))
+      continue;
+    if (a->index == g->ep.ifindex)
+      t->pick_sel = t->picks.count;
+    c = mcw_iface_list_add(&t->picks, a->name, a->index, a->flags);
+    for (unsigned k = 0; k < a->naddrs; k++)
+      mcw_iface_add_addr(c, &a->addrs[k]);
+  }
+  mcw_iface_list_free(&all);
+  if (t->picks.count == 0) {
+    ui_status(t, UI_ERROR, "no interface can carry multicast");
+    return;
+  }
+  t->mode = UI_PICK;
+}
+
+void ui_pick_apply(struct tui *t) {
+  struct mcw_engine *e = t->session.engine;
+  struct mcw_group *g = ui_current_group(t);
+  struct mcw_endpoint ep;
+  const struct mcw_iface *ifc;
+  char err[256], shown[128];
+  int i;
+
+  if (g == NULL || t->pick_sel >= t->picks.count)
+    return;
+  ifc = &t->picks.items[t->pick_sel];
+  ep = g->ep;
+  mcw_strlcpy(ep.iface, ifc->name, sizeof(ep.iface));
+  if (mcw_endpoint_resolve(&ep, &t->picks, ifc->name, err, sizeof(err)) < 0) {
+    ui_status(t, UI_ERROR, "%s", err);
+    return;
+  }
+  i = mcw_engine_find(e, &ep);
+  if (i >= 0 && (size_t)i != t->cur) {
+    t->cur = (size_t)i;
+    ui_status(t, UI_WARN, "%s is already listed",
+              mcw_endpoint_format(&ep, shown, sizeof(shown)));
+    return;
+  }
+  /* Leave the old membership, then join afresh (also on the same interface). */
+  ui_pane_forget(t, g);
+  mcw_engine_remove(e, t->cur);
+  if (mcw_engine_join(e, &ep, err, sizeof(err)) >= 0)
+    ui_status(t, UI_INFO, "rejoined %s on %s (index %u)",
+              mcw_endpoint_format(&ep, shown, sizeof(shown)), ep.iface,
+              ep.ifindex);
+  t->cur = mcw_engine_count(e) - 1;
+}
+
+void ui_send(struct tui *t, const char *text) {
+  struct mcw_group *g = ui_current_group(t);
+  struct mcw_tx tx;
+  char err[256], shown[128];
+  size_t len = strlen(text);
+  int r;
+
+  if (g == NULL) {
+    ui_status(t, UI_WARN, "no group to send to");
+    return;
+  }
+  if (len == 0) {
+    ui_status(t, UI_INFO, "nothing sent (empty text)");
+    return;
+  }
+  mcw_endpoint_format(&g->ep, shown, sizeof(shown));
+  /* Plain text for now; the mcwatch probe format will wrap it later. */
+  r = mcw_tx_open(&tx, &g->ep, UI_SEND_TTL, true, err, sizeof(err));
+  if (r < 0) {
+    ui_status(t, UI_ERROR, "send: %s", err);
+    return;
+  }
+  r = mcw_tx_send(&tx, text, len);
+  mcw_tx_close(&tx);
+  if (r < 0)
+    ui_status(t, UI_ERROR, "send to %s via %s: %s", shown, g->ep.iface,
+              strerror(-r));
+  else
+    ui_status(t, UI_INFO, "sent %zu bytes to %s via %s (TTL %d, loopback on)",
+              len, shown, g->ep.iface, UI_SEND_TTL);
+}
+
+void ui_clear(struct tui *t) {
+  struct mcw_group *g = ui_current_group(t);
+  struct ui_pane *p;
+  char shown[128];
+
+  if (g == NULL)
+    return;
+  mcw_group_clear(g, mcw_mono_ns());
+  p = ui_pane_of(t, g);
+  p->sel = 0;
+  p->top = 0;
+  if (p->has_snap) {
+    mcw_ring_free(&p->snap);
+    p->has_snap = false;
+    ui_pane_freeze(p);
+  }
+  ui_status(t, UI_INFO, "cleared counters of %s",
+            mcw_endpoint_format(&g->ep, shown, sizeof(shown)));
+}
+
+void ui_pane_freeze(struct ui_pane *p) {
+  const struct mcw_ring *live = &p->group->ring;
+  uint32_t n = mcw_ring_count(live);
+
+  if (p->has_snap)
+    return;
+  mcw_ring_init(&p->snap, live->cap, live->snap);
+  for (uint32_t i = n; i-- > 0;) {
+    const struct mcw_record *r = mcw_ring_recent(live, i);
+    struct mcw_datagram d;
+    memset(&d, 0, sizeof(d));
+    d.ts_ns = r->ts_ns;
+    d.src = r->src;
+    d.ifindex = r->ifindex;
+    d.len = r->len;
+    d.truncated = r->truncated;
+    d.data = r->payload;
+    d.caplen = r->caplen;
+    mcw_ring_push(&p->snap, &d, r->number);
+  }
+  p->has_snap = true;
+}
+
+void ui_pause(struct tui *t, bool on) {
+  struct mcw_engine *e = t->session.engine;
+
+  t->paused = on;
+  for (size_t i = 0; i < mcw_engine_count(e); i++) {
+    struct ui_pane *p = ui_pane_of(t, mcw_engine_group(e, i));
+    if (on) {
+      ui_pane_freeze(p);
+    } else if (p->has_snap) {
+      mcw_ring_free(&p->snap);
+      p->has_snap = false;
+    }
+  }
+}

@@ -1,0 +1,428 @@
+/*
+ * One group's pane, top to bottom: a title (endpoint, source filter,
+ * interface, state), a line of figures (rates, totals, senders, loss,
+ * kernel drops), a sparkline of the last minutes, the live datagram list
+ * (newest first: arrival time, sender, length, escaped payload preview)
+ * and the sender table. Rows are selected by arrival number, so a selected
+ * datagram keeps its place on screen while new ones arrive above it.
+ * Loss is not tracked yet (it needs the stream trackers); the column reads
+ * "-" until loss_text() is wired to them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mcwatch/escape.h"
+#include "mcwatch/fmt.h"
+#include "ui.h"
+
+#define MAX_ROWS 1024  /* rows of the list one can scroll through */
+#define MAX_SCAN 20000 /* records examined per draw when filtering */
+
+/* Loss of a group or sender, once stream trackers exist; "-" = not tracked. */
+static const char *loss_text(const struct mcw_group *g,
+                             const struct mcw_sender *s) {
+  return "-";
+}
+
+size_t ui_pane_rows(struct tui *t, const struct mcw_ring *r, uint32_t *out,
+                    size_t max) {
+  uint32_t n = mcw_ring_count(r);
+  size_t k = 0;
+
+  if (n > MAX_SCAN)
+    n = MAX_SCAN; /* a huge --history must not slow every draw */
+  for (uint32_t i = 0; i < n && k < max; i++)
+    if (t->filter[0] == '\0' || ui_sender_match(t, &mcw_ring_recent(r, i)->src))
+      out[k++] = i;
+  return k;
+}
+
+/* Position in rows[] of record number `number` (0 when 0 or gone). */
+static size_t find_row(const struct mcw_ring *r, const uint32_t *rows, size_t n,
+                       uint64_t number, bool *found) {
+  *found = number == 0;
+  if (number == 0)
+    return 0;
+  for (size_t j = 0; j < n; j++)
+    if (mcw_ring_recent(r, rows[j])->number == number) {
+      *found = true;
+      return j;
+    }
+  return 0;
+}
+
+/* Position of the selection in rows[] (0 when following or gone). */
+static size_t sel_index(struct ui_pane *p, const struct mcw_ring *r,
+                        const uint32_t *rows, size_t n) {
+  bool found;
+  size_t j = find_row(r, rows, n, p->sel, &found);
+
+  if (!found) { /* overwritten or filtered out: follow the newest again */
+    p->sel = 0;
+    p->top = 0;
+  }
+  return j;
+}
+
+const struct mcw_record *ui_pane_selected(struct tui *t, struct ui_pane *p) {
+  static uint32_t rows[MAX_ROWS];
+  const struct mcw_ring *r = ui_pane_ring(p);
+  size_t n = ui_pane_rows(t, r, rows, MAX_ROWS);
+
+  if (n == 0)
+    return NULL;
+  return mcw_ring_recent(r, rows[sel_index(p, r, rows, n)]);
+}
+
+void ui_pane_move(struct tui *t, struct ui_pane *p, long delta) {
+  static uint32_t rows[MAX_ROWS];
+  const struct mcw_ring *r = ui_pane_ring(p);
+  size_t n = ui_pane_rows(t, r, rows, MAX_ROWS);
+  long j;
+
+  if (n == 0)
+    return;
+  j = (long)sel_index(p, r, rows, n) + delta;
+  if (j < 0)
+    j = 0;
+  if (j >= (long)n)
+    j = (long)n - 1;
+  if (j == 0) { /* back on the newest: follow it again */
+    p->sel = 0;
+    p->top = 0;
+    return;
+  }
+  p->sel = mcw_ring_recent(r, rows[j])->number;
+  if (p->top == 0) /* leaving the live edge: the rows on screen stay put */
+    p->top = mcw_ring_recent(r, rows[0])->number;
+}
+
+static int state_color(enum mcw_group_state s) {
+  switch (s) {
+  case MCW_GROUP_JOINED:
+    return UI_C_OK;
+  case MCW_GROUP_JOINING:
+  case MCW_GROUP_LEFT:
+    return UI_C_WARN;
+  case MCW_GROUP_ERROR:
+    return UI_C_ERR;
+  }
+  return UI_C_DIM;
+}
+
+static void draw_title(struct tui *t, struct mcw_group *g, int y, int x, int w,
+                       bool focused) {
+  char buf[300], grp[MCW_ADDRSTRLEN], src[MCW_ADDRSTRLEN];
+  int used;
+
+  mcw_addr_format_port(&g->ep.group, grp, sizeof(grp));
+  if (mcw_endpoint_has_source(&g->ep))
+    mcw_addr_format(&g->ep.source, src, sizeof(src));
+  else
+    mcw_strlcpy(src, "any", sizeof(src));
+  move(y, x);
+  attron(focused ? ui_attr(t, UI_C_TITLE) : A_BOLD);
+  snprintf(buf, sizeof(buf), "%s %s ", focused ? ">" : " ", grp);
+  used = ui_put(stdscr, buf, w);
+  attroff(focused ? ui_attr(t, UI_C_TITLE) : A_BOLD);
+  snprintf(buf, sizeof(buf), " source %s  iface %s (%u)  ", src,
+           g->ep.iface[0] ? g->ep.iface : "default", g->ep.ifindex);
+  used += ui_put(stdscr, buf, w - used);
+  attron(ui_attr(t, state_color(g->state)) | A_BOLD);
+  used += ui_put(stdscr, mcw_group_state_name(g->state), w - used);
+  attroff(ui_attr(t, state_color(g->state)) | A_BOLD);
+  if (g->state == MCW_GROUP_ERROR && g->message[0] != '\0') {
+    char esc[MCW_ESC_MAX(sizeof(g->message))];
+    ui_escape(t, (const uint8_t *)g->message, strlen(g->message), esc,
+              sizeof(esc));
+    used += ui_put(stdscr, ": ", w - used);
+    used += ui_put(stdscr, esc, w - used);
+  }
+  if (t->paused && w - used > 10) {
+    move(y, x + w - 8);
+    attron(ui_attr(t, UI_C_WARN) | A_REVERSE);
+    addstr("PAUSED");
+    attroff(ui_attr(t, UI_C_WARN) | A_REVERSE);
+  }
+}
+
+/* "3.5 kbit/s", "496 bit/s": a bit rate with its SI prefix. */
+static const char *bits(double v, char *buf, size_t len) {
+  char si[16];
+  size_t n = strlen(mcw_fmt_si(v, si, sizeof(si)));
+
+  if (n > 1 && si[n - 1] >= 'A')
+    snprintf(buf, len, "%.*s %cbit/s", (int)n - 1, si, si[n - 1]);
+  else
+    snprintf(buf, len, "%s bit/s", si);
+  return buf;
+}
+
+static void draw_figures(struct tui *t, struct mcw_group *g,
+                         const struct mcw_group_stats *st, int y, int x,
+                         int w) {
+  char buf[300], a[16], b[24], c[32], d[16];
+  int used;
+
+  move(y, x);
+  snprintf(buf, sizeof(buf), "  %s pkt/s  %s", mcw_fmt_si(st->pps_1s, a, 16),
+           bits(st->bps_1s, b, sizeof(b)));
+  attron(A_BOLD);
+  used = ui_put(stdscr, buf, w);
+  attroff(A_BOLD);
+  if (w >= 120) {
+    snprintf(buf, sizeof(buf), "  (10s: %s pkt/s %s)",
+             mcw_fmt_si(st->pps_10s, a, 16), bits(st->bps_10s, b, sizeof(b)));
+    attron(ui_attr(t, UI_C_DIM));
+    used += ui_put(stdscr, buf, w - used);
+    attroff(ui_attr(t, UI_C_DIM));
+  }
+  snprintf(buf, sizeof(buf), "  total %s pkts %s  senders %u  loss %s",
+           mcw_fmt_count(st->packets, c, sizeof(c)),
+           mcw_fmt_bytes(st->bytes, d, sizeof(d)), st->senders,
+           loss_text(g, NULL));
+  used += ui_put(stdscr, buf, w - used);
+  if (st->kernel_drops > 0 || w - used > 12) {
+    snprintf(buf, sizeof(buf), "  drops %s",
+             mcw_fmt_count(st->kernel_drops, c, sizeof(c)));
+    if (st->kernel_drops > 0)
+      attron(ui_attr(t, UI_C_ERR));
+    used += ui_put(stdscr, buf, w - used);
+    attroff(ui_attr(t, UI_C_ERR));
+  }
+  if (st->truncated > 0) {
+    snprintf(buf, sizeof(buf), "  truncated %s",
+             mcw_fmt_count(st->truncated, c, sizeof(c)));
+    attron(ui_attr(t, UI_C_WARN));
+    ui_put(stdscr, buf, w - used);
+    attroff(ui_attr(t, UI_C_WARN));
+  }
+}
+
+static void draw_spark(struct tui *t, struct mcw_group *g, int y, int x,
+                       int w) {
+  static const char *blocks[8] = {" ",      "\u2581", "\u2582", "\u2583",
+                                  "\u2584", "\u2585", "\u2586", "\u2588"};
+  static const char ascii[] = " .:-=+*#";
+  double v[MCW_SPARK_SECONDS];
+  uint8_t lv[MCW_SPARK_SECONDS];
+  char label[40], m[16];
+  int n = w - 30;
+  double max;
+
+  if (n < 8)
+    return;
+  if (n > MCW_SPARK_SECONDS)
+    n = MCW_SPARK_SECONDS;
+  n = (int)mcw_rate_history(&g->history, mcw_mono_ns(), v, (size_t)n);
+  max = mcw_fmt_spark(v, (size_t)n, 8, lv);
+  move(y, x);
+  attron(ui_attr(t, UI_C_DIM));
+  snprintf(label, sizeof(label), "  pkt/s last %3ds ", n);
+  ui_put(stdscr, label, w);
+  attroff(ui_attr(t, UI_C_DIM));
+  attron(ui_attr(t, UI_C_SPARK));
+  for (int i = 0; i < n; i++) {
+    if (t->utf8)
+      addstr(blocks[lv[i]]);
+    else
+      addch((chtype)(unsigned char)ascii[lv[i]]);
+  }
+  attroff(ui_attr(t, UI_C_SPARK));
+  attron(ui_attr(t, UI_C_DIM));
+  snprintf(label, sizeof(label), " peak %s", mcw_fmt_si(max, m, sizeof(m)));
+  ui_put(stdscr, label, w - n - 18);
+  attroff(ui_attr(t, UI_C_DIM));
+}
+
+/* Column widths of the datagram list for a pane w columns wide. */
+struct cols {
+  int num, time, sender, len, payload;
+};
+
+static struct cols list_cols(int w) {
+  struct cols c = {0, 12, 21, 6, 0};
+  if (w >= 110)
+    c.num = 8;
+  if (w >= 130)
+    c.sender = 30; /* room for IPv6 senders */
+  if (w < 64)
+    c.sender = 17;
+  c.payload = w - 2 - c.num - c.time - 1 - c.sender - 1 - c.len - 2;
+  return c;
+}
+
+static void draw_list(struct tui *t, struct ui_pane *p, int y, int x, int h,
+                      int w, bool focused) {
+  static uint32_t rows[MAX_ROWS];
+  const struct mcw_ring *r = ui_pane_ring(p);
+  struct cols c = list_cols(w);
+  size_t n = ui_pane_rows(t, r, rows, MAX_ROWS), j, top;
+  char buf[200];
+  int show = h - 1;
+
+  move(y, x);
+  attron(ui_attr(t, UI_C_DIM) | A_UNDERLINE);
+  snprintf(buf, sizeof(buf), "  %*s%-*s %-*s %*s  %-*s", c.num,
+           c.num ? "#  " : "", c.time, "TIME", c.sender, "SENDER", c.len, "LEN",
+           c.payload > 0 ? c.payload : 0, "PAYLOAD");
+  ui_put_pad(stdscr, buf, w);
+  attroff(ui_attr(t, UI_C_DIM) | A_UNDERLINE);
+  if (show <= 0)
+    return;
+  if (n == 0) {
+    move(y + 1, x + 2);
+    attron(ui_attr(t, UI_C_DIM));
+    ui_put(stdscr,
+           t->filter[0] ? "no datagram from a sender matching the filter"
+           : p->group->state == MCW_GROUP_JOINED ? "waiting for datagrams..."
+                                                 : "not receiving",
+           w - 2);
+    attroff(ui_attr(t, UI_C_DIM));
+    return;
+  }
+  j = sel_index(p, r, rows, n);
+  {
+    bool found;
+    top = find_row(r, rows, n, p->top, &found);
+    if (j < top)
+      top = j;
+    if (j >= top + (size_t)show)
+      top = j - (size_t)show + 1;
+    /* Anchor the view on a record while one is selected. */
+    p->top = p->sel == 0 ? 0 : mcw_ring_recent(r, rows[top])->number;
+  }
+  if (top > 0 && w > 40) { /* scrolled into history: say what is above */
+    char more[48];
+    int len = snprintf(more, sizeof(more), " %s %zu newer (Home) ",
+                       t->utf8 ? "\u2191" : "^", top);
+    move(y, x + w - len + (t->utf8 ? 2 : 0));
+    attron(ui_attr(t, UI_C_WARN));
+    addstr(more);
+    attroff(ui_attr(t, UI_C_WARN));
+  }
+  for (int i = 0; i < show && top + (size_t)i < n; i++) {
+    const struct mcw_record *rec = mcw_ring_recent(r, rows[top + (size_t)i]);
+    char a[MCW_ADDRSTRLEN], clock[20], num[24];
+    char esc[MCW_ESC_MAX(512)];
+    bool sel = focused && top + (size_t)i == j;
+    attr_t at = sel && p->sel != 0 ? ui_attr(t, UI_C_SEL) : A_NORMAL;
+
+    move(y + 1 + i, x);
+    attron(at);
+    snprintf(num, sizeof(num), "%llu ", (unsigned long long)rec->number);
+    snprintf(buf, sizeof(buf), "%s%*s%s %-*s %*u  ",
+             sel ? (t->utf8 ? "\u25b8 " : "> ") : "  ", c.num, c.num ? num : "",
+             ui_clock(rec->ts_ns, clock, sizeof(clock)), c.sender,
+             mcw_addr_format_port(&rec->src, a, sizeof(a)), c.len,
+             (unsigned)rec->len);
+    ui_put(stdscr, buf, w);
+    if (c.payload > 0) {
+      size_t cap = rec->caplen < 512 ? rec->caplen : 512;
+      int used;
+      ui_escape(t, rec->payload, cap, esc, sizeof(esc));
+      used = ui_put_escaped(t, stdscr, esc, c.payload);
+      if (rec->caplen < rec->len && used < c.payload) {
+        attron(ui_attr(t, UI_C_DIM));
+        addstr(t->utf8 ? "\u2026" : "+");
+        attroff(ui_attr(t, UI_C_DIM));
+      }
+      for (int k = used; k < c.payload && at != A_NORMAL; k++)
+        addch(' ');
+    }
+    attroff(at);
+  }
+}
+
+static void draw_senders(struct tui *t, struct ui_pane *p, int y, int x, int h,
+                         int w) {
+  struct mcw_group *g = p->group;
+  int64_t mono = mcw_mono_ns(), wall = 0;
+  char buf[240];
+  int row = 0, sw = w >= 130 ? 30 : w < 76 ? 17 : 21, hidden = 0;
+  bool narrow = w < 76;
+
+  if (g->last_ns > 0) /* wall clock now, from the last arrival's two clocks */
+    wall = g->last_ns + (mono - g->last_mono_ns);
+  move(y, x);
+  attron(ui_attr(t, UI_C_DIM) | A_UNDERLINE);
+  if (narrow)
+    snprintf(buf, sizeof(buf), "  %-*s %9s %7s %7s %5s", sw, "SENDER",
+             "PACKETS", "PKT/S", "LAST", "LOSS");
+  else
+    snprintf(buf, sizeof(buf), "  %-*s %10s %9s %7s %8s %7s %5s", sw, "SENDER",
+             "PACKETS", "BYTES", "PKT/S", "BIT/S", "LAST", "LOSS");
+  ui_put_pad(stdscr, buf, w);
+  attroff(ui_attr(t, UI_C_DIM) | A_UNDERLINE);
+  for (uint32_t i = 0; i < g->senders.count; i++) {
+    struct mcw_sender *s = &g->senders.items[i];
+    char a[MCW_ADDRSTRLEN], n1[32], n2[16], n3[16], n4[24], n5[16];
+    if (!ui_sender_match(t, &s->addr))
+      continue;
+    /* Keep the last row for the "+ N more" line when senders remain. */
+    if (row >= h - 1 || (row == h - 2 && i + 1 < g->senders.count)) {
+      hidden++;
+      continue;
+    }
+    mcw_addr_format_port(&s->addr, a, sizeof(a));
+    mcw_fmt_count(s->packets, n1, sizeof(n1));
+    mcw_fmt_si(mcw_rate_pps(&s->rate, mono, MCW_NS_PER_SEC), n3, sizeof(n3));
+    if (wall)
+      mcw_fmt_age(wall - s->last_ns, n5, sizeof(n5));
+    else
+      mcw_strlcpy(n5, "-", sizeof(n5));
+    if (narrow)
+      snprintf(buf, sizeof(buf), "  %-*s %9s %7s %7s %5s", sw, a, n1, n3, n5,
+               loss_text(g, s));
+    else
+      snprintf(buf, sizeof(buf), "  %-*s %10s %9s %7s %8s %7s %5s", sw, a, n1,
+               mcw_fmt_bytes(s->bytes, n2, sizeof(n2)), n3,
+               mcw_fmt_si(mcw_rate_bps(&s->rate, mono, MCW_NS_PER_SEC), n4,
+                          sizeof(n4)),
+               n5, loss_text(g, s));
+    move(y + 1 + row++, x);
+    ui_put(stdscr, buf, w);
+  }
+  if (hidden > 0 || g->senders.overflow_packets > 0) {
+    char n1[32];
+    move(y + 1 + row, x);
+    attron(ui_attr(t, UI_C_DIM));
+    snprintf(buf, sizeof(buf), "  + %d more sender%s", hidden,
+             hidden == 1 ? "" : "s");
+    if (g->senders.overflow_packets > 0)
+      snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+               "; %s datagrams from untracked senders (--max-senders)",
+               mcw_fmt_count(g->senders.overflow_packets, n1, sizeof(n1)));
+    ui_put(stdscr, buf, w);
+    attroff(ui_attr(t, UI_C_DIM));
+  }
+}
+
+void ui_pane_draw(struct tui *t, struct ui_pane *p, int y, int x, int h, int w,
+                  bool focused) {
+  struct mcw_group *g = p->group;
+  struct mcw_group_stats st;
+  int list_h, send_h = 0, nsend;
+
+  mcw_group_stats(g, mcw_mono_ns(), &st);
+  draw_title(t, g, y, x, w, focused);
+  if (h < 2)
+    return;
+  draw_figures(t, g, &st, y + 1, x, w);
+  if (h < 4)
+    return;
+  draw_spark(t, g, y + 2, x, w);
+  /* The sender table takes what it needs, up to a third of the rest. */
+  nsend = (int)g->senders.count + 1 + (g->senders.overflow_packets > 0);
+  if (h - 3 >= 10) {
+    send_h = nsend < 2 ? 2 : nsend;
+    if (send_h > (h - 3) / 3)
+      send_h = (h - 3) / 3;
+    if (send_h < 2)
+      send_h = 2;
+  }
+  list_h = h - 3 - (send_h > 0 ? send_h + 1 : 0);
+  draw_list(t, p, y + 3, x, list_h, w, focused);
+  if (send_h > 0)
+    draw_senders(t, p, y + 3 + list_h + 1, x, send_h, w);
+}

@@ -1,0 +1,268 @@
+/*
+ * The line editor used by the join, send and filter prompts. The line is
+ * kept as wide characters with a cursor; only printable characters are
+ * inserted, so what is drawn is exactly what was typed. Each prompt kind
+ * has its own bounded history (oldest first, no consecutive duplicates),
+ * recalled with Up and Down; the line being typed is kept aside while
+ * recalling. Editing keys are a table like the main screen's, so the help
+ * screen lists them too.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "mcwatch/common.h"
+#include "ui.h"
+
+static struct ui_history *hist(struct tui *t) {
+  return &t->history[t->prompt.kind];
+}
+
+static void set_line(struct ui_prompt *p, const wchar_t *w, size_t n) {
+  if (n >= UI_LINE_MAX)
+    n = UI_LINE_MAX - 1;
+  wmemcpy(p->buf, w, n);
+  p->len = p->cur = n;
+}
+
+static void set_line_mb(struct ui_prompt *p, const char *s) {
+  wchar_t w[UI_LINE_MAX];
+  size_t n = mbstowcs(w, s, UI_LINE_MAX - 1);
+  set_line(p, w, n == (size_t)-1 ? 0 : n);
+}
+
+void ui_prompt_open(struct tui *t, enum ui_prompt_kind kind, const char *title,
+                    const char *init) {
+  struct ui_prompt *p = &t->prompt;
+
+  memset(p, 0, sizeof(*p));
+  p->kind = kind;
+  mcw_strlcpy(p->title, title, sizeof(p->title));
+  if (init != NULL)
+    set_line_mb(p, init);
+  p->hpos = hist(t)->count;
+  t->mode = UI_PROMPT;
+}
+
+static void remember(struct tui *t, const char *line) {
+  struct ui_history *h = hist(t);
+
+  if (line[0] == '\0' ||
+      (h->count > 0 && strcmp(h->items[h->count - 1], line) == 0))
+    return;
+  if (h->count == UI_HISTORY) {
+    free(h->items[0]);
+    memmove(h->items, h->items + 1, (UI_HISTORY - 1) * sizeof(h->items[0]));
+    h->count--;
+  }
+  h->items[h->count++] = mcw_xstrdup(line);
+}
+
+static unsigned e_submit(struct tui *t, int key) {
+  struct ui_prompt *p = &t->prompt;
+  char line[UI_LINE_MAX * 4];
+  size_t n;
+
+  p->buf[p->len] = L'\0';
+  n = wcstombs(line, p->buf, sizeof(line) - 1);
+  if (n == (size_t)-1)
+    n = 0;
+  line[n] = '\0';
+  remember(t, line);
+  t->mode = UI_MAIN;
+  switch (p->kind) {
+  case UI_PROMPT_JOIN:
+    ui_join(t, line);
+    break;
+  case UI_PROMPT_SEND:
+    ui_send(t, line);
+    break;
+  case UI_PROMPT_FILTER:
+    mcw_strlcpy(t->filter, line, sizeof(t->filter));
+    for (size_t i = 0; i < t->npanes; i++)
+      t->panes[i].sel = t->panes[i].top = 0;
+    if (line[0] != '\0')
+      ui_status(t, UI_INFO,
+                "showing senders matching \"%s\" (/ then Enter "
+                "on an empty line shows all)",
+                line);
+    else
+      ui_status(t, UI_INFO, "filter off: all senders");
+    break;
+  case UI_PROMPT_KINDS:
+    break;
+  }
+  return UI_REDRAW;
+}
+
+static unsigned e_cancel(struct tui *t, int key) {
+  t->mode = UI_MAIN;
+  ui_status(t, UI_INFO, "cancelled");
+  return UI_REDRAW;
+}
+
+static unsigned e_backspace(struct tui *t, int key) {
+  struct ui_prompt *p = &t->prompt;
+  if (p->cur > 0) {
+    wmemmove(p->buf + p->cur - 1, p->buf + p->cur, p->len - p->cur);
+    p->cur--;
+    p->len--;
+  }
+  return UI_REDRAW;
+}
+
+static unsigned e_delete(struct tui *t, int key) {
+  struct ui_prompt *p = &t->prompt;
+  if (p->cur < p->len) {
+    wmemmove(p->buf + p->cur, p->buf + p->cur + 1, p->len - p->cur - 1);
+    p->len--;
+  }
+  return UI_REDRAW;
+}
+
+static unsigned e_kill(struct tui *t, int key) {
+  struct ui_prompt *p = &t->prompt;
+  wmemmove(p->buf, p->buf + p->cur, p->len - p->cur);
+  p->len -= p->cur;
+  p->cur = 0;
+  return UI_REDRAW;
+}
+
+static unsigned e_word(struct tui *t, int key) {
+  struct ui_prompt *p = &t->prompt;
+  size_t start = p->cur;
+  while (start > 0 && p->buf[start - 1] == L' ')
+    start--;
+  while (start > 0 && p->buf[start - 1] != L' ')
+    start--;
+  wmemmove(p->buf + start, p->buf + p->cur, p->len - p->cur);
+  p->len -= p->cur - start;
+  p->cur = start;
+  return UI_REDRAW;
+}
+
+static unsigned e_move(struct tui *t, int key) {
+  struct ui_prompt *p = &t->prompt;
+  if ((key == KEY_LEFT || key == UI_CTRL('b')) && p->cur > 0)
+    p->cur--;
+  else if ((key == KEY_RIGHT || key == UI_CTRL('f')) && p->cur < p->len)
+    p->cur++;
+  else if (key == KEY_HOME || key == UI_CTRL('a'))
+    p->cur = 0;
+  else if (key == KEY_END || key == UI_CTRL('e'))
+    p->cur = p->len;
+  return UI_REDRAW;
+}
+
+static unsigned e_history(struct tui *t, int key) {
+  struct ui_prompt *p = &t->prompt;
+  struct ui_history *h = hist(t);
+
+  if (p->hpos == h->count) { /* leaving the new line: keep it aside */
+    wmemcpy(p->saved, p->buf, p->len);
+    p->saved_len = p->len;
+  }
+  if ((key == KEY_UP || key == UI_CTRL('p')) && p->hpos > 0)
+    p->hpos--;
+  else if ((key == KEY_DOWN || key == UI_CTRL('n')) && p->hpos < h->count)
+    p->hpos++;
+  else
+    return UI_NONE;
+  if (p->hpos == h->count)
+    set_line(p, p->saved, p->saved_len);
+  else
+    set_line_mb(p, h->items[p->hpos]);
+  return UI_REDRAW;
+}
+
+static const struct ui_binding prompt_bindings[] = {
+    {{'\r', '\n', KEY_ENTER}, "Enter", "OK", "Accept the line.", e_submit},
+    {{27, UI_CTRL('g')}, "Esc", "Cancel", "Cancel the prompt.", e_cancel},
+    {{KEY_BACKSPACE, 127, UI_CTRL('h')},
+     "Backspace",
+     NULL,
+     "Delete the character before the cursor.",
+     e_backspace},
+    {{KEY_DC, UI_CTRL('d')},
+     "Delete",
+     NULL,
+     "Delete the character under the cursor.",
+     e_delete},
+    {{UI_CTRL('u')},
+     "Ctrl-U",
+     "Clear",
+     "Delete everything before the cursor.",
+     e_kill},
+    {{UI_CTRL('w')},
+     "Ctrl-W",
+     NULL,
+     "Delete the word before the cursor.",
+     e_word},
+    {{KEY_LEFT, KEY_RIGHT, UI_CTRL('b'), UI_CTRL('f')},
+     "Left/Right",
+     NULL,
+     "Move the cursor.",
+     e_move},
+    {{KEY_HOME, KEY_END, UI_CTRL('a'), UI_CTRL('e')},
+     "Home/End",
+     NULL,
+     "Go to the start or the end of the line (also Ctrl-A, Ctrl-E).",
+     e_move},
+    {{KEY_UP, KEY_DOWN, UI_CTRL('p'), UI_CTRL('n')},
+     "Up/Down",
+     "History",
+     "Recall earlier entries of this prompt.",
+     e_history},
+};
+
+const struct ui_keymap ui_prompt_keys = {"Prompts (join, send, filter)",
+                                         prompt_bindings,
+                                         MCW_ARRAY_LEN(prompt_bindings)};
+
+unsigned ui_prompt_key(struct tui *t, struct ui_key k) {
+  struct ui_prompt *p = &t->prompt;
+  unsigned r = ui_dispatch(t, &ui_prompt_keys, k);
+
+  if (r != UI_NONE || k.fkey)
+    return r;
+  /* Unbound: insert it if printable (controls never enter the line). */
+  if (!iswprint(k.ch) || p->len + 1 >= UI_LINE_MAX)
+    return UI_NONE;
+  wmemmove(p->buf + p->cur + 1, p->buf + p->cur, p->len - p->cur);
+  p->buf[p->cur++] = (wchar_t)k.ch;
+  p->len++;
+  return UI_REDRAW;
+}
+
+void ui_prompt_draw(struct tui *t) {
+  struct ui_prompt *p = &t->prompt;
+  int y = LINES - 2, tw, avail, start = 0, x;
+
+  if (y < 0)
+    return;
+  move(y, 0);
+  clrtoeol();
+  attron(ui_attr(t, UI_C_KEY));
+  tw = ui_put(stdscr, p->title, COLS / 2 > 10 ? COLS / 2 : COLS);
+  attroff(ui_attr(t, UI_C_KEY));
+  avail = COLS - tw - 1;
+  if (avail < 1)
+    return;
+  /* Scroll so the cursor stays visible (one column per character is
+   * close enough for typed text). */
+  if ((int)p->cur > avail)
+    start = (int)p->cur - avail;
+  addnwstr(p->buf + start,
+           (int)p->len - start < avail ? (int)p->len - start : avail);
+  x = tw + (int)p->cur - start;
+  if (x < COLS)
+    mvchgat(y, x, 1, A_REVERSE, 0, NULL); /* block cursor */
+}
+
+void ui_prompt_free(struct tui *t) {
+  for (size_t k = 0; k < UI_PROMPT_KINDS; k++) {
+    for (size_t i = 0; i < t->history[k].count; i++)
+      free(t->history[k].items[i]);
+    t->history[k].count = 0;
+  }
+}

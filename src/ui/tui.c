@@ -1,0 +1,357 @@
+/*
+ * The screen UI's glue: opens curses, builds on the session as headless
+ * mode does, and adds three libuv handles of its own: a uv_poll_t on stdin
+ * drained with wget_wch in nodelay mode, a 20 Hz timer that redraws only
+ * when something changed (or once a second, for ages and rates), and a
+ * uv_signal_t for SIGWINCH. Packet callbacks only mark the screen dirty.
+ * Every exit path (quit, SIGINT, SIGTERM, SIGHUP, a fatal error) goes
+ * through endwin and puts stdin's file flags back as they were.
+ */
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <term.h>
+#include <unistd.h>
+
+#include "mcwatch/common.h"
+#include "mcwatch/escape.h"
+#include "ui.h"
+
+#define REDRAW_MS 50              /* 20 Hz at most */
+#define IDLE_REDRAW_NS 1000000000 /* ages and rates move even when idle */
+#define STDIN_EOF_LIMIT 20        /* readable with nothing to read: hung up */
+
+static struct tui *fatal_tui;
+static int stdin_flags = -1;
+
+static void restore_terminal(struct tui *t) {
+  if (t->curses_on) {
+    endwin();
+    t->curses_on = false;
+  }
+  if (stdin_flags >= 0)
+    (void)fcntl(0, F_SETFL, stdin_flags);
+}
+
+static void on_fatal(void) {
+  if (fatal_tui != NULL)
+    restore_terminal(fatal_tui);
+}
+
+void ui_status(struct tui *t, enum ui_level level, const char *fmt, ...) {
+  char raw[sizeof(t->status)];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(raw, sizeof(raw), fmt, ap);
+  va_end(ap);
+  /* Messages may quote user input or interface names: escape them too. */
+  mcw_escape((const uint8_t *)raw, strlen(raw), t->status, sizeof(t->status),
+             t->utf8 ? 0 : MCW_ESC_ASCII);
+  t->status_level = level;
+  t->dirty = true;
+}
+
+struct mcw_group *ui_current_group(struct tui *t) {
+  size_t n = mcw_engine_count(t->session.engine);
+
+  if (n == 0)
+    return NULL;
+  if (t->cur >= n)
+    t->cur = n - 1;
+  return mcw_engine_group(t->session.engine, t->cur);
+}
+
+struct ui_pane *ui_pane_of(struct tui *t, struct mcw_group *g) {
+  struct ui_pane *p;
+
+  for (size_t i = 0; i < t->npanes; i++)
+    if (t->panes[i].group == g)
+      return &t->panes[i];
+  if (t->npanes == t->panecap) {
+    t->panecap = t->panecap ? 2 * t->panecap : 8;
+    t->panes = mcw_xrealloc(t->panes, t->panecap * sizeof(*t->panes));
+  }
+  p = &t->panes[t->npanes++];
+  memset(p, 0, sizeof(*p));
+  p->group = g;
+  if (t->paused)
+    ui_pane_freeze(p); /* a pane born while paused starts frozen too */
+  return p;
+}
+
+void ui_pane_forget(struct tui *t, struct mcw_group *g) {
+  for (size_t i = 0; i < t->npanes; i++) {
+    if (t->panes[i].group != g)
+      continue;
+    if (t->panes[i].has_snap)
+      mcw_ring_free(&t->panes[i].snap);
+    t->panes[i] = t->panes[--t->npanes];
+    break;
+  }
+  if (t->insp_group == g) {
+    t->insp_group = NULL;
+    if (t->mode == UI_INSPECT)
+      t->mode = UI_MAIN;
+  }
+}
+
+const struct mcw_ring *ui_pane_ring(struct ui_pane *p) {
+  return p->has_snap ? &p->snap : &p->group->ring;
+}
+
+static void on_datagram(void *ctx, struct mcw_group *g,
+                        const struct mcw_datagram *d) {
+  struct tui *t = ctx;
+
+  t->dirty = true; /* drawing happens on the timer, never here */
+  if (t->opt->count > 0 && mcw_engine_total(t->session.engine) >= t->opt->count)
+    mcw_session_stop(&t->session, "count");
+}
+
+static void on_event(void *ctx, const struct mcw_event *ev) {
+  struct tui *t = ctx;
+  enum ui_level level = ev->type == MCW_EV_ERROR     ? UI_ERROR
+                        : ev->type == MCW_EV_WARNING ? UI_WARN
+                                                     : UI_INFO;
+  if (!t->session.stopping)
+    ui_status(t, level, "%s", ev->message);
+}
+
+static void draw_now(struct tui *t) {
+  if (!t->curses_on)
+    return;
+  ui_draw(t);
+  t->dirty = false;
+  t->last_draw_ns = mcw_mono_ns();
+}
+
+static void on_redraw(uv_timer_t *h) {
+  struct tui *t = h->data;
+
+  if (t->dirty || mcw_mono_ns() - t->last_draw_ns >= IDLE_REDRAW_NS) {
+    /* Drops show between datagrams too: the socket's counter, once a draw. */
+    mcw_engine_refresh_drops(t->session.engine);
+    draw_now(t);
+  }
+}
+
+static unsigned handle_key(struct tui *t, struct ui_key k) {
+  if (k.fkey && k.ch == KEY_RESIZE)
+    return UI_CLEAR;
+  switch (t->mode) {
+  case UI_MAIN:
+    return ui_dispatch(t, &ui_main_keys, k);
+  case UI_PROMPT:
+    return ui_prompt_key(t, k);
+  case UI_INSPECT:
+    return ui_dispatch(t, &ui_inspect_keys, k);
+  case UI_HELP:
+  case UI_PICK:
+    return ui_modal_key(t, k);
+  }
+  return UI_NONE;
+}
+
+static void on_stdin(uv_poll_t *h, int status, int events) {
+  static int empty_wakeups;
+  struct tui *t = h->data;
+  unsigned react = UI_NONE;
+  int got = 0;
+
+  if (status < 0) {
+    mcw_session_stop(&t->session, "stdin");
+    return;
+  }
+  while (t->curses_on && !t->session.stopping) {
+    struct ui_key k;
+    int r = wget_wch(stdscr, &k.ch);
+    if (r == ERR)
+      break;
+    got++;
+    k.fkey = r == KEY_CODE_YES;
+    react |= handle_key(t, k);
+    if (react & UI_QUIT)
+      break;
+  }
+  if (got == 0) {
+    int avail = 0;
+    /* Readable yet nothing to read: the terminal went away. */
+    if (ioctl(0, FIONREAD, &avail) == 0 && avail == 0 &&
+        ++empty_wakeups >= STDIN_EOF_LIMIT) {
+      mcw_session_stop(&t->session, "stdin closed");
+      return;
+    }
+  } else {
+    empty_wakeups = 0;
+  }
+  if (react & UI_QUIT) {
+    mcw_session_stop(&t->session, "quit");
+    return;
+  }
+  if (react & UI_CLEAR)
+    t->clear_next = true;
+  if (react & (UI_REDRAW | UI_CLEAR))
+    draw_now(t); /* answer keys at once, not on the next tick */
+}
+
+static void on_winch(uv_signal_t *h, int signum) {
+  struct tui *t = h->data;
+  struct winsize ws;
+
+  if (!t->curses_on)
+    return;
+  if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+    resizeterm(ws.ws_row, ws.ws_col);
+  t->clear_next = true;
+  draw_now(t);
+}
+
+/* Session teardown: the terminal first, then our handles. */
+static void on_stop(struct mcw_session *s) {
+  struct tui *t = s->ctx;
+
+  restore_terminal(t);
+  if (t->handles_open) {
+    uv_poll_stop(&t->stdin_poll);
+    uv_close((uv_handle_t *)&t->stdin_poll, NULL);
+    uv_close((uv_handle_t *)&t->redraw_timer, NULL);
+    uv_close((uv_handle_t *)&t->winch, NULL);
+    t->handles_open = false;
+  }
+}
+
+static void init_colors(struct tui *t) {
+  short bg = -1;
+
+  t->color = false;
+  if (!t->opt->color || !has_colors() || start_color() == ERR)
+    return;
+  if (use_default_colors() == ERR)
+    bg = COLOR_BLACK;
+  init_pair(UI_C_TITLE, COLOR_CYAN, bg);
+  init_pair(UI_C_OK, COLOR_GREEN, bg);
+  init_pair(UI_C_WARN, COLOR_YELLOW, bg);
+  init_pair(UI_C_ERR, COLOR_RED, bg);
+  init_pair(UI_C_DIM, COLORS >= 16 ? 8 : COLOR_BLUE, bg);
+  init_pair(UI_C_SEL, COLOR_CYAN, bg);
+  init_pair(UI_C_KEY, COLOR_YELLOW, bg);
+  init_pair(UI_C_SPARK, COLOR_GREEN, bg);
+  init_pair(UI_C_ESC, COLOR_MAGENTA, bg);
+  t->color = true;
+}
+
+/* Opens curses on the terminal; 0, or -1 with one line in err. */
+static int curses_start(struct tui *t, char *err, size_t errlen) {
+  const char *term = getenv("TERM");
+  char *cup;
+  int terr;
+
+  if (term == NULL || term[0] == '\0') {
+    snprintf(err, errlen,
+             "TERM is not set; set it (e.g. TERM=xterm-256color)"
+             " or use --headless");
+    return -1;
+  }
+  /* Check the terminal type first: newterm's failure path leaks. */
+  if (setupterm(NULL, 1, &terr) != OK) {
+    snprintf(err, errlen, "cannot use terminal type '%.40s'; use --headless",
+             term);
+    return -1;
+  }
+  cup = tigetstr("cup");
+  if (cup == NULL || cup == (char *)-1) {
+    del_curterm(cur_term);
+    snprintf(err, errlen,
+             "terminal type '%.40s' cannot move the cursor; use --headless",
+             term);
+    return -1;
+  }
+  del_curterm(cur_term);
+  t->screen = newterm(NULL, stdout, stdin);
+  if (t->screen == NULL) {
+    snprintf(err, errlen, "cannot use terminal type '%.40s'; use --headless",
+             term);
+    return -1;
+  }
+  set_term(t->screen);
+  t->curses_on = true;
+  cbreak();
+  noecho();
+  nonl();
+  intrflush(stdscr, FALSE);
+  keypad(stdscr, TRUE);
+  nodelay(stdscr, TRUE);
+  set_escdelay(25);
+  curs_set(0);
+  init_colors(t);
+  return 0;
+}
+
+int mcw_run_tui(struct mcw_options *o) {
+  static struct tui tui;
+  struct tui *t = &tui;
+  struct mcw_engine_hooks hooks = {on_datagram, on_event, t};
+  char err[200];
+  int r;
+
+  if (!isatty(0) || !isatty(1)) {
+    fprintf(stderr, "mcwatch: the screen UI needs a terminal on stdin and "
+                    "stdout; for JSON lines use --headless\n");
+    return MCW_EXIT_USAGE;
+  }
+  setlocale(LC_ALL, "");
+  memset(t, 0, sizeof(*t));
+  t->opt = o;
+  t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+  t->tiled = true;
+  stdin_flags = fcntl(0, F_GETFL);
+  fatal_tui = t;
+  mcw_set_fatal_hook(on_fatal);
+  if (curses_start(t, err, sizeof(err)) < 0) {
+    fprintf(stderr, "mcwatch: %s\n", err);
+    return MCW_EXIT_USAGE;
+  }
+
+  /* After newterm: libuv's handlers replace curses' for these signals. */
+  mcw_session_init(&t->session, o, &hooks);
+  t->session.on_stop = on_stop;
+  t->session.ctx = t;
+  uv_poll_init(&t->session.loop, &t->stdin_poll, 0);
+  t->stdin_poll.data = t;
+  uv_poll_start(&t->stdin_poll, UV_READABLE, on_stdin);
+  uv_timer_init(&t->session.loop, &t->redraw_timer);
+  t->redraw_timer.data = t;
+  uv_timer_start(&t->redraw_timer, on_redraw, REDRAW_MS, REDRAW_MS);
+  uv_signal_init(&t->session.loop, &t->winch);
+  t->winch.data = t;
+  uv_signal_start(&t->winch, on_winch, SIGWINCH);
+  t->handles_open = true;
+
+  ui_status(t, UI_INFO, "press ? for help, j to join a group, q to quit");
+  /* A failed join leaves its pane in state error and says why. */
+  (void)mcw_session_start(&t->session);
+  if (o->notice[0] != '\0')
+    ui_status(t, UI_INFO, "%s", o->notice);
+  draw_now(t);
+  r = mcw_session_run(&t->session);
+
+  restore_terminal(t);
+  if (t->screen != NULL)
+    delscreen(t->screen);
+  for (size_t i = 0; i < t->npanes; i++)
+    if (t->panes[i].has_snap)
+      mcw_ring_free(&t->panes[i].snap);
+  free(t->panes);
+  mcw_iface_list_free(&t->picks);
+  ui_prompt_free(t);
+  mcw_set_fatal_hook(NULL);
+  fatal_tui = NULL;
+  return r != 0 ? MCW_EXIT_FAILURE : MCW_EXIT_OK;
+}

@@ -1,0 +1,266 @@
+/*
+ * The screen UI's shared state, internal to src/ui. One struct tui holds
+ * the session it watches, the curses screen, the libuv handles that feed it
+ * (stdin poll, redraw timer, SIGWINCH), the mode (main screen, prompt,
+ * help, inspector, interface picker) and one struct ui_pane of view state
+ * per listed group, matched to the engine's groups by pointer.
+ *
+ * Data flow is one way: the engine accounts datagrams and only sets
+ * `dirty`; the redraw timer reads the model and draws; keys go through the
+ * tables in keys.c, prompt.c and inspect.c to handlers that change state or
+ * call the engine and return reaction flags, never drawing themselves.
+ */
+#ifndef MCWATCH_UI_H
+#define MCWATCH_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "../app/app.h"
+#include "mcwatch/common.h"
+#include "mcwatch/iface.h"
+#include "mcwatch/ring.h"
+
+struct tui;
+
+/* The code a terminal sends for Ctrl plus a letter. */
+#define UI_CTRL(c) ((c)&0x1f)
+
+/* Reactions a key handler asks for. */
+enum {
+  UI_NONE = 0,
+  UI_REDRAW = 1 << 0, /* something visible changed */
+  UI_CLEAR = 1 << 1,  /* repaint the whole terminal (layout changed) */
+  UI_QUIT = 1 << 2,   /* stop the session */
+};
+
+enum ui_mode {
+  UI_MAIN,
+  UI_PROMPT,
+  UI_HELP,
+  UI_INSPECT,
+  UI_PICK,
+};
+
+enum ui_prompt_kind {
+  UI_PROMPT_JOIN,
+  UI_PROMPT_SEND,
+  UI_PROMPT_FILTER,
+  UI_PROMPT_KINDS,
+};
+
+enum ui_level {
+  UI_INFO,
+  UI_WARN,
+  UI_ERROR,
+};
+
+/* Colour pairs (0 = terminal default). */
+enum ui_color {
+  UI_C_TITLE = 1,
+  UI_C_OK,
+  UI_C_WARN,
+  UI_C_ERR,
+  UI_C_DIM,
+  UI_C_SEL,
+  UI_C_KEY,
+  UI_C_SPARK,
+  UI_C_ESC,
+};
+
+/* One key as read: a character, or a curses function key (KEY_*). */
+struct ui_key {
+  bool fkey;
+  wint_t ch;
+};
+
+/* A key binding: keys are data; help and footer are built from these. */
+struct ui_binding {
+  int keys[4];        /* codes (characters or KEY_*), 0 ends the list */
+  const char *label;  /* as shown: "j", "Tab", "Up/Down" */
+  const char *footer; /* short word for the footer; NULL: help only */
+  const char *help;   /* one sentence for the help screen */
+  unsigned (*fn)(struct tui *t, int key);
+};
+
+/* A named table of bindings, for dispatch and for the help screen. */
+struct ui_keymap {
+  const char *title;
+  const struct ui_binding *b;
+  size_t n;
+};
+
+#define UI_HISTORY 32
+#define UI_LINE_MAX 256
+
+/* Earlier entries of one prompt, oldest first. */
+struct ui_history {
+  char *items[UI_HISTORY];
+  size_t count;
+};
+
+/* The line editor shown at the bottom while a prompt is open. */
+struct ui_prompt {
+  enum ui_prompt_kind kind;
+  char title[200];
+  wchar_t buf[UI_LINE_MAX];
+  size_t len, cur;
+  size_t hpos; /* position in history while recalling; count = new line */
+  wchar_t saved[UI_LINE_MAX]; /* the new line while recalling */
+  size_t saved_len;
+};
+
+/* View state of one group's pane. */
+struct ui_pane {
+  struct mcw_group *group;
+  uint64_t sel;         /* record number selected; 0 follows the newest */
+  uint64_t top;         /* record number on the first row; 0 = newest */
+  struct mcw_ring snap; /* frozen copy of the ring while paused */
+  bool has_snap;
+};
+
+struct tui {
+  struct mcw_session session;
+  struct mcw_options *opt;
+  SCREEN *screen;
+  bool curses_on;
+  bool utf8;
+  bool color;
+
+  uv_poll_t stdin_poll;
+  uv_timer_t redraw_timer;
+  uv_signal_t winch;
+  bool handles_open;
+
+  bool dirty;
+  bool clear_next;
+  int64_t last_draw_ns;
+  bool paused;
+  bool tiled;
+
+  struct ui_pane *panes;
+  size_t npanes, panecap;
+  size_t cur; /* selected group index in the engine's list */
+
+  enum ui_mode mode;
+  struct ui_prompt prompt;
+  struct ui_history history[UI_PROMPT_KINDS];
+  char filter[UI_LINE_MAX]; /* sender filter, "" = all */
+
+  char status[300];
+  enum ui_level status_level;
+
+  struct mcw_iface_list picks; /* interface picker */
+  size_t pick_sel;
+
+  struct mcw_group *insp_group; /* inspector: which datagram */
+  uint64_t insp_number;
+  int insp_scroll;
+  int help_scroll;
+};
+
+/* tui.c */
+/* Shows one line on the status line (escaped; never raw). */
+void ui_status(struct tui *t, enum ui_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The selected group, or NULL when none are listed. */
+struct mcw_group *ui_current_group(struct tui *t);
+/* The view state of g, created on first use. */
+struct ui_pane *ui_pane_of(struct tui *t, struct mcw_group *g);
+/* Forgets the view state of g (before the engine drops it). */
+void ui_pane_forget(struct tui *t, struct mcw_group *g);
+/* The ring a pane shows: the frozen copy while paused, else the live one. */
+const struct mcw_ring *ui_pane_ring(struct ui_pane *p);
+
+/* keys.c */
+/* The main screen's key table. */
+extern const struct ui_keymap ui_main_keys;
+/* Dispatches a key through map; returns reaction flags. */
+unsigned ui_dispatch(struct tui *t, const struct ui_keymap *map,
+                     struct ui_key k);
+/* Handles one key in the help screen or the interface picker. */
+unsigned ui_modal_key(struct tui *t, struct ui_key k);
+
+/* actions.c */
+/* Joins an endpoint typed by the user. */
+void ui_join(struct tui *t, const char *text);
+/* Leaves the selected group, or removes it when already left. */
+void ui_leave(struct tui *t);
+/* Opens the interface picker for the selected group. */
+void ui_pick_open(struct tui *t);
+/* Rejoins the selected group on the picked interface. */
+void ui_pick_apply(struct tui *t);
+/* Sends text to the selected group. */
+void ui_send(struct tui *t, const char *text);
+/* Clears the selected group's counters. */
+void ui_clear(struct tui *t);
+/* Freezes or releases the datagram lists. */
+void ui_pause(struct tui *t, bool on);
+/* Freezes one pane's datagram list (a copy of its ring). */
+void ui_pane_freeze(struct ui_pane *p);
+/* TTL used by the send key. */
+#define UI_SEND_TTL 1
+
+/* prompt.c */
+/* The line editor's key table (for dispatch and the help screen). */
+extern const struct ui_keymap ui_prompt_keys;
+/* Opens a prompt of kind with a title, prefilled with init (may be NULL). */
+void ui_prompt_open(struct tui *t, enum ui_prompt_kind kind, const char *title,
+                    const char *init);
+/* Handles one key in the prompt. */
+unsigned ui_prompt_key(struct tui *t, struct ui_key k);
+/* Draws the prompt on the last line. */
+void ui_prompt_draw(struct tui *t);
+/* Frees the prompt histories. */
+void ui_prompt_free(struct tui *t);
+
+/* inspect.c */
+/* The inspector's key table. */
+extern const struct ui_keymap ui_inspect_keys;
+/* Opens the inspector on the selected datagram of the selected group. */
+bool ui_inspect_open(struct tui *t);
+/* Draws the inspector over the whole screen. */
+void ui_inspect_draw(struct tui *t);
+
+/* view.c */
+/* Draws everything for the current mode. */
+void ui_draw(struct tui *t);
+
+/* pane.c */
+/* Draws g's pane in the rectangle; focused panes get a bright title. */
+void ui_pane_draw(struct tui *t, struct ui_pane *p, int y, int x, int h, int w,
+                  bool focused);
+/* Lists the filtered record indexes of a ring (0 = newest); returns count. */
+size_t ui_pane_rows(struct tui *t, const struct mcw_ring *r, uint32_t *out,
+                    size_t max);
+/* The selected record of a pane (the newest when following), or NULL. */
+const struct mcw_record *ui_pane_selected(struct tui *t, struct ui_pane *p);
+/* Moves a pane's selection by delta rows (negative: newer). */
+void ui_pane_move(struct tui *t, struct ui_pane *p, long delta);
+
+/* text.c */
+/* Attribute for a colour pair, with a monochrome fallback. */
+attr_t ui_attr(struct tui *t, enum ui_color c);
+/* Draws UTF-8 text at most w columns wide; returns the columns used. */
+int ui_put(WINDOW *win, const char *s, int w);
+/* Draws escaped payload text, escapes highlighted; returns columns used. */
+int ui_put_escaped(struct tui *t, WINDOW *win, const char *s, int w);
+/* Like ui_put, padded with spaces to exactly w columns. */
+void ui_put_pad(WINDOW *win, const char *s, int w);
+/* Escapes untrusted bytes for display into out (MCW_ESC_MAX(len) bytes). */
+void ui_escape(struct tui *t, const uint8_t *data, size_t len, char *out,
+               size_t outlen);
+/* Draws a horizontal rule of w columns. */
+void ui_hline(WINDOW *win, int y, int x, int w);
+/* Draws a vertical rule of h rows. */
+void ui_vline(WINDOW *win, int y, int x, int h);
+/* Formats a record's arrival time as "HH:MM:SS.mmm". */
+const char *ui_clock(int64_t wall_ns, char *buf, size_t len);
+/* True when the text form of a sender matches the filter. */
+bool ui_sender_match(struct tui *t, const struct mcw_addr *a);
+
+#endif

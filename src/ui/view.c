@@ -1,0 +1,302 @@
+/*
+ * The screen frame: a tab bar of groups on the first line (state and rate
+ * of each), one pane or several tiled panes below it, the status line and
+ * a footer of keys generated from the key table. The help screen, the
+ * interface picker and the inspector are drawn here too, over the frame.
+ * Everything is drawn into stdscr from the model, then sent with one
+ * doupdate, so curses sends only what changed.
+ */
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcwatch/fmt.h"
+#include "ui.h"
+
+#define MIN_PANE_H 14 /* a tiled pane shorter than this is not worth it */
+#define MIN_PANE_W 78
+
+static void draw_footer(struct tui *t, const struct ui_keymap *map) {
+  int y = LINES - 1, x = 0;
+
+  move(y, 0);
+  clrtoeol();
+  for (size_t i = 0; i < map->n && x < COLS; i++) {
+    const struct ui_binding *b = &map->b[i];
+    int need;
+    if (b->footer == NULL)
+      continue;
+    need = (int)(strlen(b->label) + strlen(b->footer)) + 3;
+    if (x + need > COLS)
+      break;
+    move(y, x);
+    attron(ui_attr(t, UI_C_KEY));
+    addstr(b->label);
+    attroff(ui_attr(t, UI_C_KEY));
+    addch(' ');
+    addstr(b->footer);
+    x += need;
+  }
+}
+
+static void draw_status(struct tui *t) {
+  static const enum ui_color color[] = {UI_C_DIM, UI_C_WARN, UI_C_ERR};
+  attr_t a = t->status_level == UI_INFO ? A_NORMAL
+                                        : ui_attr(t, color[t->status_level]);
+
+  move(LINES - 2, 0);
+  clrtoeol();
+  attron(a);
+  ui_put(stdscr, t->status, COLS);
+  attroff(a);
+}
+
+/* One tab's text: "2 239.1.2.3:5000%lo joined 12/s". */
+static void tab_text(struct mcw_group *g, size_t i, char *buf, size_t len) {
+  char ep[128], r[16];
+
+  mcw_endpoint_format(&g->ep, ep, sizeof(ep));
+  if (g->state == MCW_GROUP_JOINED)
+    snprintf(buf, len, " %zu %s joined %s/s ", i + 1, ep,
+             mcw_fmt_si(mcw_rate_pps(&g->rate, mcw_mono_ns(), 1000000000), r,
+                        sizeof(r)));
+  else
+    snprintf(buf, len, " %zu %s %s ", i + 1, ep,
+             mcw_group_state_name(g->state));
+}
+
+static void draw_tabs(struct tui *t) {
+  struct mcw_engine *e = t->session.engine;
+  size_t n = mcw_engine_count(e), first = 0;
+  char buf[200];
+  int x, title;
+
+  move(0, 0);
+  attron(ui_attr(t, UI_C_TITLE) | A_REVERSE);
+  title = ui_put(stdscr, " mcwatch ", COLS);
+  attroff(ui_attr(t, UI_C_TITLE) | A_REVERSE);
+  if (n == 0) {
+    attron(ui_attr(t, UI_C_DIM));
+    ui_put(stdscr, "  no groups: press j to join one", COLS - title);
+    attroff(ui_attr(t, UI_C_DIM));
+    return;
+  }
+  /* Scroll the bar so the selected tab is visible. */
+  for (;;) {
+    int w = title;
+    for (size_t i = first; i <= t->cur && i < n; i++) {
+      tab_text(mcw_engine_group(e, i), i, buf, sizeof(buf));
+      w += (int)strlen(buf) + 1;
+    }
+    if (w <= COLS || first >= t->cur)
+      break;
+    first++;
+  }
+  x = title;
+  if (first > 0) {
+    addch('<');
+    x++;
+  }
+  for (size_t i = first; i < n && x < COLS; i++) {
+    struct mcw_group *g = mcw_engine_group(e, i);
+    attr_t a = i == t->cur ? A_REVERSE | A_BOLD : A_NORMAL;
+    tab_text(g, i, buf, sizeof(buf));
+    addch(' ');
+    x++;
+    if (g->state != MCW_GROUP_JOINED)
+      a |= ui_attr(t, g->state == MCW_GROUP_ERROR ? UI_C_ERR : UI_C_WARN);
+    attron(a);
+    x += ui_put(stdscr, buf, COLS - x);
+    attroff(a);
+  }
+}
+
+/* Lays out the panes: the selected group alone, or tiled when room allows. */
+static void draw_panes(struct tui *t) {
+  struct mcw_engine *e = t->session.engine;
+  size_t n = mcw_engine_count(e), shown = 1, first;
+  int top = 1, h = LINES - 3, ncols = 1, nrows, cap;
+
+  if (n == 0 || h < 1)
+    return;
+  if (t->tiled && n > 1) {
+    ncols = COLS >= 2 * MIN_PANE_W + 1 ? COLS / (MIN_PANE_W + 1) : 1;
+    if (ncols > 3)
+      ncols = 3;
+    cap = ncols * (h / MIN_PANE_H > 0 ? h / MIN_PANE_H : 1);
+    shown = n < (size_t)cap ? n : (size_t)cap;
+  }
+  if (shown < 2) {
+    ui_pane_draw(t, ui_pane_of(t, ui_current_group(t)), top, 0, h, COLS, true);
+    return;
+  }
+  if ((size_t)ncols > shown)
+    ncols = (int)shown;
+  nrows = (int)((shown + (size_t)ncols - 1) / (size_t)ncols);
+  first = t->cur < shown ? 0 : t->cur - shown + 1;
+  for (size_t k = 0; k < shown; k++) {
+    int r = (int)k / ncols, c = (int)k % ncols;
+    int ph = h / nrows, pw = (COLS - (ncols - 1)) / ncols;
+    int py = top + r * ph, px = c * (pw + 1);
+    size_t gi = first + k;
+    if (r == nrows - 1)
+      ph = h - r * ph;
+    if (c > 0)
+      ui_vline(stdscr, py, px - 1, ph);
+    if (r > 0)
+      ui_hline(stdscr, py - 1, px, pw);
+    ui_pane_draw(t, ui_pane_of(t, mcw_engine_group(e, gi)), py, px,
+                 ph - (r < nrows - 1 ? 1 : 0), pw, gi == t->cur);
+  }
+}
+
+static void draw_pick(struct tui *t) {
+  int n = (int)t->picks.count, w = COLS - 8 < 70 ? COLS - 8 : 70;
+  int h = n + 4, y0, x0;
+  struct mcw_group *g = ui_current_group(t);
+  char buf[300], ep[128], a[MCW_ADDRSTRLEN];
+
+  if (h > LINES - 4)
+    h = LINES - 4;
+  if (w < 20 || h < 5 || g == NULL)
+    return;
+  y0 = (LINES - h) / 2;
+  x0 = (COLS - w) / 2;
+  for (int y = 0; y < h; y++) {
+    move(y0 + y, x0);
+    for (int x = 0; x < w; x++)
+      addch(' ');
+  }
+  ui_hline(stdscr, y0, x0, w);
+  ui_hline(stdscr, y0 + h - 1, x0, w);
+  ui_vline(stdscr, y0, x0, h);
+  ui_vline(stdscr, y0, x0 + w - 1, h);
+  if (MB_CUR_MAX > 1) {
+    mvadd_wch(y0, x0, WACS_ULCORNER);
+    mvadd_wch(y0, x0 + w - 1, WACS_URCORNER);
+    mvadd_wch(y0 + h - 1, x0, WACS_LLCORNER);
+    mvadd_wch(y0 + h - 1, x0 + w - 1, WACS_LRCORNER);
+  } else {
+    mvaddch(y0, x0, ACS_ULCORNER);
+    mvaddch(y0, x0 + w - 1, ACS_URCORNER);
+    mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
+    mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
+  }
+  snprintf(buf, sizeof(buf),
+           " Rejoin %s on: ", mcw_endpoint_format(&g->ep, ep, sizeof(ep)));
+  move(y0, x0 + 2);
+  attron(ui_attr(t, UI_C_TITLE));
+  ui_put(stdscr, buf, w - 4);
+  attroff(ui_attr(t, UI_C_TITLE));
+  for (int i = 0; i < n && i < h - 3; i++) {
+    const struct mcw_iface *ifc = &t->picks.items[i];
+    attr_t at = (size_t)i == t->pick_sel ? ui_attr(t, UI_C_SEL) : A_NORMAL;
+    int len = snprintf(buf, sizeof(buf), "%-12s %3u  %-4s%s%s", ifc->name,
+                       ifc->index, (ifc->flags & IFF_UP) ? "up" : "down",
+                       (ifc->flags & IFF_LOOPBACK) ? "  loopback" : "",
+                       ifc->index == g->ep.ifindex ? "  (current)" : "");
+    for (unsigned k = 0; k < ifc->naddrs && len < (int)sizeof(buf) - 2; k++)
+      len += snprintf(buf + len, sizeof(buf) - (size_t)len, "  %s",
+                      mcw_addr_format(&ifc->addrs[k], a, sizeof(a)));
+    move(y0 + 2 + i, x0 + 2);
+    attron(at);
+    ui_put_pad(stdscr, buf, w - 4);
+    attroff(at);
+  }
+  move(y0 + h - 1, x0 + 2);
+  ui_put(stdscr, " Up/Down choose, Enter rejoin, Esc cancel ", w - 4);
+}
+
+/* Counts one help line; true (with the cursor placed) when it is visible. */
+static bool help_row(struct tui *t, int *line, int *y) {
+  if ((*line)++ < t->help_scroll || *y >= LINES - 1)
+    return false;
+  move((*y)++, 0);
+  return true;
+}
+
+static void draw_help(struct tui *t) {
+  static const char *notes[] = {
+      "Payloads are escaped: \\xHH for control or invalid bytes, \\u{hhhh} "
+      "for invisible controls, \\n \\t \\r \\\\ for the usual ones.",
+      "LOSS reads \"-\": loss is not tracked yet (it needs sequence numbers, "
+      "from mcwatch probes or RTP).",
+      "drops counts datagrams the kernel dropped for a full receive buffer.",
+  };
+  const struct ui_keymap *maps[] = {&ui_main_keys, &ui_prompt_keys,
+                                    &ui_inspect_keys};
+  int y = 0, line = 0;
+
+  if (help_row(t, &line, &y)) {
+    attron(ui_attr(t, UI_C_TITLE));
+    ui_put(stdscr, " mcwatch keys (Up/Down scroll, any other key closes)",
+           COLS);
+    attroff(ui_attr(t, UI_C_TITLE));
+  }
+  for (size_t m = 0; m < MCW_ARRAY_LEN(maps); m++) {
+    help_row(t, &line, &y);
+    if (help_row(t, &line, &y)) {
+      attron(A_BOLD);
+      ui_put(stdscr, maps[m]->title, COLS);
+      attroff(A_BOLD);
+    }
+    for (size_t i = 0; i < maps[m]->n; i++) {
+      const struct ui_binding *b = &maps[m]->b[i];
+      if (!help_row(t, &line, &y))
+        continue;
+      addstr("  ");
+      attron(ui_attr(t, UI_C_KEY));
+      ui_put_pad(stdscr, b->label, 12);
+      attroff(ui_attr(t, UI_C_KEY));
+      ui_put(stdscr, b->help, COLS - 14);
+    }
+  }
+  help_row(t, &line, &y);
+  for (size_t i = 0; i < MCW_ARRAY_LEN(notes); i++)
+    if (help_row(t, &line, &y)) {
+      addstr("  ");
+      ui_put(stdscr, notes[i], COLS - 2);
+    }
+  if (t->help_scroll > line - 1)
+    t->help_scroll = line - 1;
+}
+
+void ui_draw(struct tui *t) {
+  erase();
+  if (LINES < 6 || COLS < 30) {
+    mvaddstr(0, 0, "mcwatch: terminal too small");
+  } else {
+    switch (t->mode) {
+    case UI_HELP:
+      draw_help(t);
+      draw_footer(t, &ui_main_keys);
+      break;
+    case UI_INSPECT:
+      ui_inspect_draw(t);
+      draw_footer(t, &ui_inspect_keys);
+      break;
+    case UI_MAIN:
+    case UI_PICK:
+    case UI_PROMPT:
+      draw_tabs(t);
+      draw_panes(t);
+      if (t->mode == UI_PROMPT) {
+        ui_prompt_draw(t);
+        draw_footer(t, &ui_prompt_keys);
+      } else {
+        draw_status(t);
+        draw_footer(t, &ui_main_keys);
+      }
+      if (t->mode == UI_PICK)
+        draw_pick(t);
+      break;
+    }
+  }
+  if (t->clear_next) {
+    clearok(curscr, TRUE);
+    t->clear_next = false;
+  }
+  wnoutrefresh(stdscr);
+  doupdate();
+}

@@ -1,0 +1,64 @@
+#!/bin/bash
+# Keys answer under a flood: two loopback groups each receive as fast as
+# mcw-testsend can send while the test presses keys and times how long the
+# screen takes to change. The bound is loose (tmux and capture-pane add
+# their own delay); the measured times are printed for the record.
+set -u
+. "$(dirname "$0")/lib.sh"
+enter_private_netns
+command -v tmux >/dev/null || { echo "SKIPPED: tmux not installed" >&2; exit 77; }
+
+TM="tmux -L mcwtest-$$ -f /dev/null"
+SENDERS=()
+cleanup() {
+  for p in "${SENDERS[@]}"; do kill "$p" 2>/dev/null; done
+  $TM kill-server 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+LIMIT_MS=${MCW_KEY_LIMIT_MS:-500}
+screen() { $TM capture-pane -p -t mcw 2>/dev/null; }
+dump() { echo "--- screen ---" >&2; screen >&2; echo "---" >&2; }
+wait_screen() {
+  local secs=$1 re=$2 i
+  for ((i = 0; i < secs * 100; i++)); do
+    screen | grep -Eq -- "$re" && return 0
+    sleep 0.01
+  done
+  return 1
+}
+now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
+# Presses key $1 and measures until the screen matches $2; fails past the limit.
+timed_key() {
+  local t0 t1
+  t0=$(now_ms)
+  $TM send-keys -t mcw "$1"
+  wait_screen 3 "$2" || { dump; fail "key $1: screen never matched $2"; }
+  t1=$(now_ms)
+  echo "key $1 answered in $((t1 - t0)) ms under flood"
+  [ $((t1 - t0)) -le "$LIMIT_MS" ] || fail "key $1 took $((t1 - t0)) ms (limit $LIMIT_MS)"
+}
+packets() { screen | grep -Eo "total [0-9,]+ pkts" | head -1 | tr -dc 0-9; }
+
+$TM new-session -d -s mcw -x 100 -y 30 \
+  "env LANG=C.UTF-8 sh -c '\"$MCWATCH\" 239.255.9.1:9001%lo 239.255.9.2:9002%lo; echo EXIT=\$?; exec sleep 60'" ||
+  fail "tmux new-session"
+wait_screen 5 "2 239\.255\.9\.2:9002%lo joined" || { dump; fail "groups not joined"; }
+
+"$TESTSEND" 239.255.9.1 9001 lo 1000000 --size 200 --source 127.0.0.1 >/dev/null &
+SENDERS+=($!)
+"$TESTSEND" 239.255.9.2 9002 lo 1000000 --size 200 --source 127.0.0.1 >/dev/null &
+SENDERS+=($!)
+sleep 0.5
+
+a=$(packets)
+timed_key '?' "^Main screen"
+timed_key x "q Quit"
+timed_key Tab "> 239\.255\.9\.2:9002 "
+timed_key Tab "> 239\.255\.9\.1:9001 "
+b=$(packets)
+[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ] || { dump; fail "not counting under flood ($a then $b)"; }
+echo "counted $a then $b datagrams on the first group during the key presses"
+timed_key q "^EXIT=0$"
+pass "keys answer under a flood on two groups"

@@ -1,0 +1,111 @@
+#!/bin/bash
+# The screen UI and its terminal: without a terminal it points to
+# --headless and exits 2 before touching the screen; an unset, dumb or
+# unknown TERM gives one line, not a crash; SIGTERM and Ctrl-C restore the
+# terminal (normal screen, echo and canonical mode back) and exit 0; colour
+# is used where the terminal has it and never under NO_COLOR; outside a
+# UTF-8 locale non-ASCII payload text is escaped.
+set -u
+. "$(dirname "$0")/lib.sh"
+enter_private_netns
+command -v tmux >/dev/null || { echo "SKIPPED: tmux not installed" >&2; exit 77; }
+
+TMP=$(mktemp -d)
+TM="tmux -L mcwtest-$$ -f /dev/null"
+cleanup() {
+  $TM kill-server 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+EP=239.255.8.1:8001%lo
+
+screen() { $TM capture-pane -p -t "$1" 2>/dev/null; }
+dump() { echo "--- screen $1 ---" >&2; screen "$1" >&2; echo "---" >&2; }
+# Waits up to $2 seconds for session $1's screen to match extended regex $3.
+wait_screen() {
+  local s=$1 secs=$2 re=$3 i
+  for ((i = 0; i < secs * 20; i++)); do
+    screen "$s" | grep -Eq -- "$re" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+expect() { wait_screen "$1" "$2" "$3" || { dump "$1"; fail "$4"; }; }
+# Starts session $1 running the shell command $2, then prints the terminal
+# modes, and keeps the pane open for inspection (the shell survives Ctrl-C
+# by catching SIGINT; its child still gets the default disposition).
+run() {
+  $TM new-session -d -s "$1" -x 100 -y 30 \
+    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c 'trap : INT; $2; echo EXIT=\$?; stty -a | tr \" ;\" \"\\n\\n\" | grep -Ex -- \"-?(icanon|echo)\" | tr \"\\n\" \" \"; echo; exec sleep 60'" ||
+    fail "tmux new-session $1"
+}
+mcw_pid() { ps -o pid= --ppid "$($TM display -p -t "$1" '#{pane_pid}')" | tr -d ' '; }
+
+# 1. No terminal: one line pointing to --headless, exit 2.
+"$MCWATCH" "$EP" </dev/null >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc = 2 ] || fail "without a terminal: exit $rc, expected 2"
+[ "$(wc -l <"$TMP/err")" = 1 ] && grep -q -- "--headless" "$TMP/err" ||
+  fail "without a terminal: expected one line naming --headless, got: $(cat "$TMP/err")"
+[ -s "$TMP/out" ] && fail "without a terminal: wrote to stdout"
+pass "no terminal: one line, exit 2"
+
+# 2. Unusable TERM values: one line, exit 2, no crash.
+run bad "env -u TERM \"$MCWATCH\" $EP; echo EXIT=\$?; TERM=dumb \"$MCWATCH\" $EP; echo EXIT=\$?; TERM=no-such-terminal \"$MCWATCH\" $EP"
+expect bad 5 "no-such-terminal.*--headless" "unknown TERM: no message"
+expect bad 1 "^mcwatch: TERM is not set" "unset TERM: no message"
+expect bad 1 "^mcwatch: terminal type 'dumb' cannot move the cursor" "TERM=dumb: no message"
+for ((i = 0; i < 100; i++)); do
+  [ "$(screen bad | grep -c '^EXIT=2$')" = 3 ] && break
+  sleep 0.05
+done
+[ "$(screen bad | grep -c '^EXIT=2$')" = 3 ] || { dump bad; fail "bad TERM: not exit 2 three times"; }
+screen bad | grep -Eq "ERROR|Sanitizer|runtime error" && { dump bad; fail "bad TERM: sanitizer report"; }
+pass "unset, dumb and unknown TERM: one line, exit 2"
+
+# 3. SIGTERM: terminal restored, exit 0.
+run term "\"$MCWATCH\" $EP"
+expect term 5 "> ${EP%\%*} .*joined" "monitor did not start"
+[ "$($TM display -p -t term '#{alternate_on}')" = 1 ] || fail "monitor not on the alternate screen"
+pid=$(mcw_pid term)
+[ -n "$pid" ] || fail "cannot find mcwatch's pid"
+kill -TERM "$pid"
+expect term 5 "^EXIT=0$" "SIGTERM: not exit 0"
+expect term 1 "^icanon echo ?$" "SIGTERM: terminal modes not restored"
+[ "$($TM display -p -t term '#{alternate_on}')" = 0 ] || fail "SIGTERM: alternate screen still on"
+pass "SIGTERM restores the terminal"
+
+# 4. Ctrl-C (SIGINT from the terminal): same.
+run int "\"$MCWATCH\" $EP"
+expect int 5 "> ${EP%\%*} .*joined" "monitor did not start"
+$TM send-keys -t int C-c
+expect int 5 "^EXIT=0$" "Ctrl-C: not exit 0"
+expect int 1 "^icanon echo ?$" "Ctrl-C: terminal modes not restored"
+[ "$($TM display -p -t int '#{alternate_on}')" = 0 ] || fail "Ctrl-C: alternate screen still on"
+pass "Ctrl-C restores the terminal"
+
+# 5. Colour where the terminal has it; none under NO_COLOR.
+run color "TERM=xterm-256color \"$MCWATCH\" $EP"
+run mono "TERM=xterm-256color NO_COLOR=1 \"$MCWATCH\" $EP"
+expect color 5 "joined" "colour session did not start"
+expect mono 5 "joined" "NO_COLOR session did not start"
+sleep 0.3
+esc=$(printf '\033')
+$TM capture-pane -p -e -t color | grep -Eq "$esc\\[([0-9;]*;)?3[0-7](;[0-9;]*)?m" ||
+  fail "no colour on a colour terminal"
+$TM capture-pane -p -e -t mono | grep -Eq "$esc\\[([0-9;]*;)?(3[0-7]|9[0-7]|38;5;[0-9]+)(;[0-9;]*)?m" &&
+  fail "colour used under NO_COLOR"
+$TM capture-pane -p -e -t mono | grep -Eq "$esc\\[[0-9;]*7[;m]" ||
+  fail "monochrome: no reverse video for the tab bar"
+pass "colour when available, monochrome under NO_COLOR"
+
+# 6. Outside a UTF-8 locale, non-ASCII payload text is escaped too.
+$TM new-session -d -s ascii -x 100 -y 30 \
+  "env LANG=C LC_ALL=C \"$MCWATCH\" $EP; exec sleep 60" || fail "tmux new-session ascii"
+expect ascii 5 "joined" "C-locale session did not start"
+"$TESTSEND" 239.255.8.1 8001 lo 1 --text "ascii héllo" --source 127.0.0.1 >/dev/null ||
+  fail "testsend"
+expect ascii 3 'ascii h\\u\{00e9\}llo' "C locale: non-ASCII payload not escaped"
+pass "C locale: non-ASCII shown escaped"
