@@ -72,6 +72,9 @@ size_t mcw_engine_count(const struct mcw_engine *e);
 struct mcw_group *mcw_engine_group(const struct mcw_engine *e, size_t i);
 /* Datagrams accounted over all groups since start. */
 uint64_t mcw_engine_total(const struct mcw_engine *e);
+/* Passes an engine-wide message (no group) to the event hook. */
+void mcw_engine_report(struct mcw_engine *e, enum mcw_event_type type,
+                       int err, const char *message);
 /* Reads every joined socket's kernel drop counter into its group. */
 void mcw_engine_refresh_drops(struct mcw_engine *e);
 /* Stops delivering datagrams at once (the rest of a batch is not counted). */

@@ -71,8 +71,8 @@ static int demo_route(int fd, in_addr_t group, bool add) {
 void mcw_demo_prepare(struct mcw_demo_prep *p, char *note, size_t len) {
   struct ifreq ifr;
   in_addr_t group;
+  bool down = false, need_flag = false, need_route = false;
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  size_t n = 0;
 
   memset(p, 0, sizeof(*p));
   note[0] = '\0';
@@ -82,42 +82,36 @@ void mcw_demo_prepare(struct mcw_demo_prep *p, char *note, size_t len) {
   memset(&ifr, 0, sizeof(ifr));
   mcw_strlcpy(ifr.ifr_name, MCW_DEMO_IFACE, sizeof(ifr.ifr_name));
   if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
-    if (!(ifr.ifr_flags & IFF_UP)) {
-      n += (size_t)snprintf(note + n, len - n,
-                            "lo is down; bring it up: ip link set lo up. ");
-    } else if (!(ifr.ifr_flags & IFF_MULTICAST)) {
+    down = !(ifr.ifr_flags & IFF_UP);
+    if (!(ifr.ifr_flags & IFF_MULTICAST)) {
       ifr.ifr_flags |= IFF_MULTICAST;
-      if (ioctl(fd, SIOCSIFFLAGS, &ifr) == 0) {
+      if (ioctl(fd, SIOCSIFFLAGS, &ifr) == 0)
         p->set_multicast = true;
-        n += (size_t)snprintf(note + n, len - n,
-                              "set MULTICAST on lo for the demo (undone at "
-                              "exit). ");
-      } else {
-        n += (size_t)snprintf(note + n, len - n,
-                              "lo has no MULTICAST flag (the demo works "
-                              "anyway); to set it: ip link set lo multicast "
-                              "on. ");
-      }
+      else
+        need_flag = true;
     }
   }
-  if (n < len && !demo_route_exists(group)) {
-    if (demo_route(fd, group, true) == 0) {
+  if (!demo_route_exists(group)) {
+    if (demo_route(fd, group, true) == 0)
       p->added_route = true;
-      snprintf(note + n, len - n,
-               "added route %s/32 dev lo so other tools can send to the demo "
-               "(removed at exit).",
-               MCW_DEMO_ADDR);
-    } else {
-      snprintf(note + n, len - n,
-               "other senders on this host need a route to reach the demo "
-               "group: ip route add %s/32 dev lo",
-               MCW_DEMO_ADDR);
-    }
+    else
+      need_route = true;
   }
   close(fd);
-  n = strlen(note);
-  while (n > 0 && note[n - 1] == ' ')
-    note[--n] = '\0';
+
+  if (down)
+    snprintf(note, len, "demo: lo is down; bring it up: ip link set lo up");
+  else if (p->set_multicast || p->added_route)
+    snprintf(note, len, "demo: set %s%s%s on lo (undone at exit)",
+             p->set_multicast ? "MULTICAST" : "",
+             p->set_multicast && p->added_route ? " and " : "",
+             p->added_route ? "route " MCW_DEMO_ADDR "/32" : "");
+  else if (need_flag || need_route)
+    snprintf(note, len,
+             "demo: for other tools to send here, as root: %s%s%s",
+             need_flag ? "ip link set lo multicast on" : "",
+             need_flag && need_route ? "; " : "",
+             need_route ? "ip route add " MCW_DEMO_ADDR "/32 dev lo" : "");
 }
 
 void mcw_demo_restore(const struct mcw_demo_prep *p) {

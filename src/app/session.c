@@ -57,7 +57,9 @@ int mcw_session_start(struct mcw_session *s) {
         mcw_engine_group(s->engine, (size_t)g)->state == MCW_GROUP_JOINED) {
       s->demo = mcw_demo_start(&s->loop, &o->endpoints[0], err, sizeof(err));
       if (s->demo == NULL) {
-        fprintf(stderr, "mcwatch: demo sender: %s\n", err);
+        char msg[300];
+        snprintf(msg, sizeof(msg), "demo sender: %s", err);
+        mcw_engine_report(s->engine, MCW_EV_ERROR, -1, msg);
         failed++;
       }
     }

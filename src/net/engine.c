@@ -283,6 +283,11 @@ struct mcw_group *mcw_engine_group(const struct mcw_engine *e, size_t i) {
 
 uint64_t mcw_engine_total(const struct mcw_engine *e) { return e->total; }
 
+void mcw_engine_report(struct mcw_engine *e, enum mcw_event_type type,
+                       int err, const char *message) {
+  emit(e, type, NULL, err, message);
+}
+
 void mcw_engine_refresh_drops(struct mcw_engine *e) {
   for (size_t i = 0; i < e->nsubs; i++)
     refresh_drops(e->subs[i]);
