@@ -21,6 +21,7 @@ enum mcw_event_type {
   MCW_EV_LEAVE,   /* a group was left */
   MCW_EV_ERROR,   /* a group failed (join refused, socket error) */
   MCW_EV_WARNING, /* something the user should know, nothing failed */
+  MCW_EV_IFACE,   /* an interface a group uses went down, came back... */
 };
 
 struct mcw_event {
@@ -28,6 +29,11 @@ struct mcw_event {
   const struct mcw_group *group; /* NULL for engine-wide events */
   int err;                       /* -errno for errors, else 0 */
   const char *message;           /* one line, never NULL */
+  /* MCW_EV_IFACE only: */
+  const char *iface;           /* interface name */
+  unsigned ifindex;            /* its index now (0 when gone) */
+  const char *change;          /* "down", "up", "gone", "address-added"... */
+  const struct mcw_addr *addr; /* the address, for address changes */
 };
 
 struct mcw_engine_hooks {
@@ -41,7 +47,8 @@ struct mcw_engine_hooks {
 
 struct mcw_engine_config {
   struct mcw_group_config group;
-  int rcvbuf; /* SO_RCVBUF asked for each socket; 0 = system default */
+  int rcvbuf;        /* SO_RCVBUF asked for each socket; 0 = system default */
+  bool watch_ifaces; /* follow interfaces through netlink and rejoin */
 };
 
 struct mcw_engine;
@@ -73,8 +80,8 @@ struct mcw_group *mcw_engine_group(const struct mcw_engine *e, size_t i);
 /* Datagrams accounted over all groups since start. */
 uint64_t mcw_engine_total(const struct mcw_engine *e);
 /* Passes an engine-wide message (no group) to the event hook. */
-void mcw_engine_report(struct mcw_engine *e, enum mcw_event_type type,
-                       int err, const char *message);
+void mcw_engine_report(struct mcw_engine *e, enum mcw_event_type type, int err,
+                       const char *message);
 /* Reads every joined socket's kernel drop counter into its group. */
 void mcw_engine_refresh_drops(struct mcw_engine *e);
 /* Stops delivering datagrams at once (the rest of a batch is not counted). */

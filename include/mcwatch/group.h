@@ -27,6 +27,7 @@ enum mcw_group_state {
   MCW_GROUP_JOINED,
   MCW_GROUP_LEFT,
   MCW_GROUP_ERROR,
+  MCW_GROUP_WAITING, /* its interface is down or gone; rejoins on return */
 };
 
 struct mcw_group_config {
@@ -44,8 +45,9 @@ struct mcw_group {
   uint64_t truncated;         /* datagrams cut by the kernel (MSG_TRUNC) */
   uint64_t ignored;           /* arrived for another group or interface */
   uint64_t kernel_drops;      /* from SO_RXQ_OVFL, since joining or clearing */
-  uint64_t kernel_drops_raw;  /* the socket's cumulative counter */
+  uint64_t kernel_drops_raw;  /* the current socket's cumulative counter */
   uint64_t kernel_drops_base; /* its value at the last clear */
+  uint64_t kernel_drops_prev; /* drops of earlier sockets since the clear */
   int64_t first_ns;           /* wall clock of first datagram, 0 if none */
   int64_t last_ns;            /* wall clock of last datagram, 0 if none */
   int64_t last_mono_ns;       /* monotonic time of last datagram */
@@ -78,12 +80,14 @@ void mcw_group_account(struct mcw_group *g, const struct mcw_datagram *d,
                        int64_t mono_ns);
 /* Records the kernel's cumulative drop counter for the group's socket. */
 void mcw_group_set_kernel_drops(struct mcw_group *g, uint64_t drops);
+/* Starts counting kernel drops of a new socket (after a rejoin). */
+void mcw_group_new_socket(struct mcw_group *g);
 /* Zeroes counters, history and senders; keeps state and endpoint. */
 void mcw_group_clear(struct mcw_group *g, int64_t mono_ns);
 /* Computes the group's figures at mono_ns. */
 void mcw_group_stats(struct mcw_group *g, int64_t mono_ns,
                      struct mcw_group_stats *out);
-/* The state as a word: "joining", "joined", "left", "error". */
+/* The state as a word: "joining", "joined", "left", "error", "waiting". */
 const char *mcw_group_state_name(enum mcw_group_state s);
 
 #endif

@@ -23,6 +23,10 @@ void mcw_jsonl_stats(struct mcw_json *j, const struct mcw_group *g,
 void mcw_jsonl_event(struct mcw_json *j, const char *type,
                      const struct mcw_group *g, const char *message,
                      int64_t now_ns);
+/* Renders an interface change: iface, ifindex, change, address, message. */
+void mcw_jsonl_iface(struct mcw_json *j, const char *iface, unsigned ifindex,
+                     const char *change, const struct mcw_addr *addr,
+                     const char *message, int64_t now_ns);
 /* Writes "time" (ISO 8601 UTC, microseconds) and "ts" (epoch seconds). */
 void mcw_jsonl_time(struct mcw_json *j, int64_t ns);
 /* Writes the fields that name g: endpoint, group, port, source, iface. */

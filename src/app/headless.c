@@ -55,13 +55,17 @@ static void on_datagram(void *ctx, struct mcw_group *g,
 }
 
 static void on_event(void *ctx, const struct mcw_event *ev) {
-  static const char *names[] = {"join", "leave", "error", "warning"};
+  static const char *names[] = {"join", "leave", "error", "warning", "iface"};
   struct headless *h = ctx;
 
   if (ev->type == MCW_EV_ERROR)
     h->errors++;
-  mcw_jsonl_event(&h->json, names[ev->type], ev->group, ev->message,
-                  mcw_wall_ns());
+  if (ev->type == MCW_EV_IFACE)
+    mcw_jsonl_iface(&h->json, ev->iface, ev->ifindex, ev->change, ev->addr,
+                    ev->message, mcw_wall_ns());
+  else
+    mcw_jsonl_event(&h->json, names[ev->type], ev->group, ev->message,
+                    mcw_wall_ns());
   emit_line(h);
   if (ev->type == MCW_EV_ERROR)
     fprintf(stderr, "mcwatch: %s\n", ev->message);

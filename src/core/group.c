@@ -78,12 +78,19 @@ void mcw_group_account(struct mcw_group *g, const struct mcw_datagram *d,
 void mcw_group_set_kernel_drops(struct mcw_group *g, uint64_t drops) {
   g->kernel_drops_raw = drops;
   g->kernel_drops =
-      drops >= g->kernel_drops_base ? drops - g->kernel_drops_base : drops;
+      g->kernel_drops_prev +
+      (drops >= g->kernel_drops_base ? drops - g->kernel_drops_base : drops);
+}
+
+void mcw_group_new_socket(struct mcw_group *g) {
+  g->kernel_drops_prev = g->kernel_drops;
+  g->kernel_drops_raw = g->kernel_drops_base = 0;
 }
 
 void mcw_group_clear(struct mcw_group *g, int64_t mono_ns) {
   g->packets = g->bytes = g->truncated = 0;
   g->kernel_drops_base = g->kernel_drops_raw;
+  g->kernel_drops_prev = 0;
   g->kernel_drops = 0;
   g->first_ns = g->last_ns = g->last_mono_ns = 0;
   mcw_rate_reset(&g->rate, mono_ns);
@@ -117,6 +124,8 @@ const char *mcw_group_state_name(enum mcw_group_state s) {
     return "left";
   case MCW_GROUP_ERROR:
     return "error";
+  case MCW_GROUP_WAITING:
+    return "waiting";
   }
   return "unknown";
 }

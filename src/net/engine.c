@@ -1,10 +1,12 @@
 /*
  * The engine. subs[] holds one subscription per listed group, in the order
- * they were added. A joined subscription owns a non-blocking socket and a
- * uv_poll_t embedded in the subscription; leaving stops the poll, drops the
- * membership and closes the handle, and the socket is closed in the close
- * callback. The subscription memory itself is freed only after its handle
- * has closed (libuv's rule); mcw_engine_free runs after the loop drained.
+ * they were added; a subscription keeps its group (the model) for as long
+ * as it is listed. While joined, it has a conn: a non-blocking socket and
+ * the uv_poll_t that watches it. Leaving, failing or losing the interface
+ * stops the poll, drops the membership and closes the handle; the conn and
+ * its socket are freed in the close callback (libuv's rule), so a new conn
+ * can be opened at once for a rejoin. mcw_engine_free runs after the loop
+ * has drained every close.
  */
 #include "mcwatch/engine.h"
 
@@ -14,38 +16,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine_int.h"
 #include "mcwatch/common.h"
-#include "mcwatch/msock.h"
 
 #define BATCHES_PER_WAKEUP 16 /* fairness between busy sockets */
-
-struct sub {
-  struct mcw_engine *eng;
-  struct mcw_group *group;
-  int fd;
-  uv_poll_t poll;
-  bool open;     /* fd and poll handle live */
-  bool detached; /* removed from the list; free once closed */
-};
-
-struct mcw_engine {
-  uv_loop_t *loop;
-  struct mcw_engine_config cfg;
-  struct mcw_engine_hooks hooks;
-  struct sub **subs;
-  size_t nsubs, cap;
-  struct mcw_batch batch;
-  uint64_t total;
-  unsigned closing_handles;
-  bool closing;
-  bool deliver;
-};
 
 int64_t mcw_mono_ns(void) { return (int64_t)uv_hrtime(); }
 
 void mcw_engine_config_default(struct mcw_engine_config *cfg) {
   mcw_group_config_default(&cfg->group);
   cfg->rcvbuf = MCW_RCVBUF_DEFAULT;
+  cfg->watch_ifaces = true;
 }
 
 struct mcw_engine *mcw_engine_new(uv_loop_t *loop,
@@ -58,45 +39,46 @@ struct mcw_engine *mcw_engine_new(uv_loop_t *loop,
   e->hooks = *hooks;
   e->deliver = true;
   mcw_batch_init(&e->batch);
+  if (cfg->watch_ifaces)
+    mcw_engine_watch_ifaces(e);
   return e;
+}
+
+void mcw_engine_emit(struct mcw_engine *e, const struct mcw_event *ev) {
+  if (e->hooks.on_event != NULL)
+    e->hooks.on_event(e->hooks.ctx, ev);
 }
 
 static void emit(struct mcw_engine *e, enum mcw_event_type type,
                  const struct mcw_group *g, int err, const char *msg) {
-  struct mcw_event ev = {type, g, err, msg};
-  if (e->hooks.on_event != NULL)
-    e->hooks.on_event(e->hooks.ctx, &ev);
+  struct mcw_event ev = {.type = type, .group = g, .err = err, .message = msg};
+  mcw_engine_emit(e, &ev);
 }
 
 void mcw_engine_free(struct mcw_engine *e) {
   if (e == NULL)
     return;
-  if (e->closing_handles > 0)
-    mcw_fatal("internal: engine freed with %u handles open",
-              e->closing_handles);
+  if (e->open_handles > 0)
+    mcw_fatal("internal: engine freed with %u handles open", e->open_handles);
   for (size_t i = 0; i < e->nsubs; i++) {
     mcw_group_free(e->subs[i]->group);
     free(e->subs[i]);
   }
   free(e->subs);
+  free(e->ifs);
   mcw_batch_free(&e->batch);
   free(e);
 }
 
-static void on_poll_closed(uv_handle_t *h) {
-  struct sub *s = h->data;
-  struct mcw_engine *e = s->eng;
+static void on_conn_closed(uv_handle_t *h) {
+  struct conn *c = h->data;
 
-  close(s->fd);
-  s->fd = -1;
-  e->closing_handles--;
-  if (s->detached) {
-    mcw_group_free(s->group);
-    free(s);
-  }
+  close(c->fd);
+  c->eng->open_handles--;
+  free(c);
 }
 
-/* True when d belongs to s: the group it joined, on the interface it chose. */
+/* True when d belongs to s: its group and source, on the interface chosen. */
 static bool ours(const struct sub *s, const struct mcw_datagram *d) {
   const struct mcw_endpoint *ep = &s->group->ep;
 
@@ -104,26 +86,30 @@ static bool ours(const struct sub *s, const struct mcw_datagram *d) {
     return false; /* IPV6_MULTICAST_ALL missing (Linux < 4.20) */
   if (ep->ifindex != 0 && d->ifindex != 0 && d->ifindex != ep->ifindex)
     return false;
+  if (mcw_endpoint_has_source(ep) && !mcw_addr_same_host(&d->src, &ep->source))
+    return false;
   return true;
 }
 
 /* Reads the socket's drop counter: the cmsg copy only moves with traffic. */
 static void refresh_drops(struct sub *s) {
-  int64_t drops = s->open ? mcw_msock_drops(s->fd) : -1;
+  int64_t drops = s->conn != NULL ? mcw_msock_drops(s->conn->fd) : -1;
   if (drops >= 0)
     mcw_group_set_kernel_drops(s->group, (uint64_t)drops);
 }
 
-static void stop_sub(struct sub *s, bool leave) {
-  if (!s->open)
+void mcw_engine_disconnect(struct sub *s, bool leave) {
+  struct conn *c = s->conn;
+
+  if (c == NULL)
     return;
   refresh_drops(s);
-  s->open = false;
-  uv_poll_stop(&s->poll);
+  uv_poll_stop(&c->poll);
   if (leave)
-    mcw_msock_leave(s->fd, &s->group->ep);
-  s->eng->closing_handles++;
-  uv_close((uv_handle_t *)&s->poll, on_poll_closed);
+    mcw_msock_leave(c->fd, &s->group->ep);
+  c->sub = NULL;
+  s->conn = NULL;
+  uv_close((uv_handle_t *)&c->poll, on_conn_closed);
 }
 
 static void fail_sub(struct sub *s, int err, const char *what) {
@@ -133,45 +119,80 @@ static void fail_sub(struct sub *s, int err, const char *what) {
   snprintf(msg, sizeof(msg), "%s: %s: %s",
            mcw_endpoint_format(&s->group->ep, ep, sizeof(ep)), what,
            uv_strerror(err));
-  stop_sub(s, true);
+  mcw_engine_disconnect(s, true);
   s->group->state = MCW_GROUP_ERROR;
   mcw_strlcpy(s->group->message, msg, sizeof(s->group->message));
   emit(s->eng, MCW_EV_ERROR, s->group, err, msg);
 }
 
 static void on_readable(uv_poll_t *h, int status, int events) {
-  struct sub *s = h->data;
-  struct mcw_engine *e = s->eng;
+  struct conn *c = h->data;
+  struct mcw_engine *e = c->eng;
   struct mcw_datagram d;
 
+  if (c->sub == NULL)
+    return;
   if (status < 0) {
-    fail_sub(s, status, "receive");
+    fail_sub(c->sub, status, "receive");
     return;
   }
-  for (int b = 0; b < BATCHES_PER_WAKEUP && s->open && e->deliver; b++) {
-    int n = mcw_batch_recv(&e->batch, s->fd);
+  for (int b = 0; b < BATCHES_PER_WAKEUP && c->sub != NULL && e->deliver; b++) {
+    int n = mcw_batch_recv(&e->batch, c->fd);
     int64_t now = mcw_mono_ns();
 
     if (n < 0) {
-      fail_sub(s, n, "receive");
+      fail_sub(c->sub, n, "receive");
       return;
     }
-    for (int i = 0; i < n && s->open && e->deliver; i++) {
+    for (int i = 0; i < n && c->sub != NULL && e->deliver; i++) {
+      struct mcw_group *g = c->sub->group;
       int64_t drops = mcw_batch_get(&e->batch, i, &d);
       if (drops >= 0)
-        mcw_group_set_kernel_drops(s->group, (uint64_t)drops);
-      if (!ours(s, &d)) {
-        s->group->ignored++;
+        mcw_group_set_kernel_drops(g, (uint64_t)drops);
+      if (!ours(c->sub, &d)) {
+        g->ignored++;
         continue;
       }
-      mcw_group_account(s->group, &d, now);
+      mcw_group_account(g, &d, now);
       e->total++;
       if (e->hooks.on_datagram != NULL)
-        e->hooks.on_datagram(e->hooks.ctx, s->group, &d);
+        e->hooks.on_datagram(e->hooks.ctx, g, &d);
     }
     if (n < MCW_BATCH)
       break;
   }
+}
+
+int mcw_engine_connect(struct sub *s, char *err, size_t errlen) {
+  struct mcw_engine *e = s->eng;
+  struct mcw_msock_info info;
+  struct conn *c;
+  char text[160];
+  int fd, r;
+
+  fd = mcw_msock_open(&s->group->ep, e->cfg.rcvbuf, &info, err, errlen);
+  if (fd < 0)
+    return fd;
+  c = mcw_xcalloc(1, sizeof(*c));
+  c->eng = e;
+  c->fd = fd;
+  r = uv_poll_init_socket(e->loop, &c->poll, fd);
+  if (r < 0) {
+    snprintf(err, errlen, "%s: watch socket: %s",
+             mcw_endpoint_format(&s->group->ep, text, sizeof(text)),
+             uv_strerror(r));
+    close(fd);
+    free(c);
+    return r;
+  }
+  c->poll.data = c;
+  c->sub = s;
+  s->conn = c;
+  e->open_handles++;
+  mcw_group_new_socket(s->group);
+  s->group->rcvbuf = info.rcvbuf;
+  uv_poll_start(&c->poll, UV_READABLE, on_readable);
+  return 0;
 }
 
 static void add_sub(struct mcw_engine *e, struct sub *s) {
@@ -185,45 +206,31 @@ static void add_sub(struct mcw_engine *e, struct sub *s) {
 int mcw_engine_join(struct mcw_engine *e, const struct mcw_endpoint *ep,
                     char *err, size_t errlen) {
   struct sub *s = mcw_xcalloc(1, sizeof(*s));
-  struct mcw_msock_info info;
-  char text[128];
+  char text[200], eptext[128];
   int r;
 
   s->eng = e;
-  s->fd = -1;
   s->group = mcw_group_new(ep, &e->cfg.group, mcw_mono_ns());
   add_sub(e, s);
+  mcw_engine_track_iface(e, ep);
 
-  r = mcw_msock_open(ep, e->cfg.rcvbuf, &info, err, errlen);
-  if (r >= 0) {
-    s->fd = r;
-    r = uv_poll_init_socket(e->loop, &s->poll, s->fd);
-    if (r < 0) {
-      close(s->fd);
-      s->fd = -1;
-      snprintf(err, errlen, "%s: watch socket: %s",
-               mcw_endpoint_format(ep, text, sizeof(text)), uv_strerror(r));
-    }
-  }
+  r = mcw_engine_connect(s, err, errlen);
   if (r < 0) {
     s->group->state = MCW_GROUP_ERROR;
     mcw_strlcpy(s->group->message, err, sizeof(s->group->message));
     emit(e, MCW_EV_ERROR, s->group, r, err);
     return r;
   }
-  s->poll.data = s;
-  s->open = true;
-  s->group->rcvbuf = info.rcvbuf;
   s->group->state = MCW_GROUP_JOINED;
-  uv_poll_start(&s->poll, UV_READABLE, on_readable);
   snprintf(text, sizeof(text), "joined %s",
-           mcw_endpoint_format(ep, err, errlen));
+           mcw_endpoint_format(ep, eptext, sizeof(eptext)));
   emit(e, MCW_EV_JOIN, s->group, 0, text);
-  if (e->cfg.rcvbuf > 0 && info.rcvbuf > 0 && info.rcvbuf / 2 < e->cfg.rcvbuf) {
+  if (e->cfg.rcvbuf > 0 && s->group->rcvbuf > 0 &&
+      s->group->rcvbuf / 2 < e->cfg.rcvbuf) {
     snprintf(text, sizeof(text),
              "receive buffer capped at %d bytes (asked %d); raise "
              "net.core.rmem_max",
-             info.rcvbuf / 2, e->cfg.rcvbuf);
+             s->group->rcvbuf / 2, e->cfg.rcvbuf);
     emit(e, MCW_EV_WARNING, s->group, 0, text);
   }
   return (int)(e->nsubs - 1);
@@ -236,9 +243,10 @@ int mcw_engine_leave(struct mcw_engine *e, size_t i) {
   if (i >= e->nsubs)
     return -ENOENT;
   s = e->subs[i];
-  if (s->group->state != MCW_GROUP_JOINED)
+  if (s->group->state != MCW_GROUP_JOINED &&
+      s->group->state != MCW_GROUP_WAITING)
     return 0;
-  stop_sub(s, true);
+  mcw_engine_disconnect(s, true);
   s->group->state = MCW_GROUP_LEFT;
   snprintf(text, sizeof(text), "left %s",
            mcw_endpoint_format(&s->group->ep, ep, sizeof(ep)));
@@ -253,14 +261,11 @@ int mcw_engine_remove(struct mcw_engine *e, size_t i) {
     return -ENOENT;
   mcw_engine_leave(e, i);
   s = e->subs[i];
+  mcw_engine_disconnect(s, true); /* an error state may keep nothing open */
   memmove(&e->subs[i], &e->subs[i + 1], (e->nsubs - i - 1) * sizeof(*e->subs));
   e->nsubs--;
-  if (s->fd >= 0) {
-    s->detached = true; /* freed by on_poll_closed */
-  } else {
-    mcw_group_free(s->group);
-    free(s);
-  }
+  mcw_group_free(s->group);
+  free(s);
   return 0;
 }
 
@@ -283,8 +288,8 @@ struct mcw_group *mcw_engine_group(const struct mcw_engine *e, size_t i) {
 
 uint64_t mcw_engine_total(const struct mcw_engine *e) { return e->total; }
 
-void mcw_engine_report(struct mcw_engine *e, enum mcw_event_type type,
-                       int err, const char *message) {
+void mcw_engine_report(struct mcw_engine *e, enum mcw_event_type type, int err,
+                       const char *message) {
   emit(e, type, NULL, err, message);
 }
 
@@ -301,5 +306,7 @@ void mcw_engine_close(struct mcw_engine *e) {
   e->deliver = false;
   for (size_t i = 0; i < e->nsubs; i++)
     mcw_engine_leave(e, i);
+  mcw_ifwatch_close(e->watch);
+  e->watch = NULL;
   e->closing = true;
 }

@@ -170,3 +170,27 @@ void mcw_jsonl_event(struct mcw_json *j, const char *type,
   mcw_json_str(j, message);
   mcw_json_close(j);
 }
+
+void mcw_jsonl_iface(struct mcw_json *j, const char *iface, unsigned ifindex,
+                     const char *change, const struct mcw_addr *addr,
+                     const char *message, int64_t now_ns) {
+  char buf[MCW_ADDRSTRLEN];
+
+  mcw_json_open(j);
+  mcw_json_key(j, "event");
+  mcw_json_str(j, "iface");
+  mcw_jsonl_time(j, now_ns);
+  mcw_json_key(j, "iface");
+  mcw_json_str(j, iface);
+  mcw_json_key(j, "ifindex");
+  mcw_json_u64(j, ifindex);
+  mcw_json_key(j, "change");
+  mcw_json_str(j, change);
+  if (addr != NULL && addr->family != 0) {
+    mcw_json_key(j, "address");
+    mcw_json_str(j, mcw_addr_format(addr, buf, sizeof(buf)));
+  }
+  mcw_json_key(j, "message");
+  mcw_json_str(j, message);
+  mcw_json_close(j);
+}

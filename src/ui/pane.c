@@ -103,6 +103,7 @@ static int state_color(enum mcw_group_state s) {
     return UI_C_OK;
   case MCW_GROUP_JOINING:
   case MCW_GROUP_LEFT:
+  case MCW_GROUP_WAITING:
     return UI_C_WARN;
   case MCW_GROUP_ERROR:
     return UI_C_ERR;
@@ -131,7 +132,8 @@ static void draw_title(struct tui *t, struct mcw_group *g, int y, int x, int w,
   attron(ui_attr(t, state_color(g->state)) | A_BOLD);
   used += ui_put(stdscr, mcw_group_state_name(g->state), w - used);
   attroff(ui_attr(t, state_color(g->state)) | A_BOLD);
-  if (g->state == MCW_GROUP_ERROR && g->message[0] != '\0') {
+  if ((g->state == MCW_GROUP_ERROR || g->state == MCW_GROUP_WAITING) &&
+      g->message[0] != '\0') {
     char esc[MCW_ESC_MAX(sizeof(g->message))];
     ui_escape(t, (const uint8_t *)g->message, strlen(g->message), esc,
               sizeof(esc));
