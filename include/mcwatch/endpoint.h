@@ -38,6 +38,17 @@ int mcw_endpoint_resolve(struct mcw_endpoint *ep,
                          const struct mcw_iface_list *list,
                          const char *default_iface, char *err, size_t errlen);
 
+/*
+ * Resolves ep like mcw_endpoint_resolve into out[0], or, when its interface
+ * is "*", into one endpoint per interface that is up and has the MULTICAST
+ * flag (at most max). Returns how many, or -errno with a sentence in err.
+ */
+int mcw_endpoint_resolve_all(const struct mcw_endpoint *ep,
+                             const struct mcw_iface_list *list,
+                             const char *default_iface,
+                             struct mcw_endpoint *out, size_t max, char *err,
+                             size_t errlen);
+
 /* Formats ep in the syntax it was parsed from; returns buf. */
 const char *mcw_endpoint_format(const struct mcw_endpoint *ep, char *buf,
                                 size_t len);

@@ -101,13 +101,15 @@ static void usage(FILE *f) {
 /* Prints "mcwatch: <message>" and a hint, and exits with the usage code. */
 static void __attribute__((noreturn, format(printf, 1, 2)))
 usage_error(const char *fmt, ...) {
+  char msg[512];
   va_list ap;
 
-  fputs("mcwatch: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
-  fputs(" (see mcwatch --help)\n", stderr);
+  /* One hint at most: the message may already point somewhere. */
+  fprintf(stderr, "mcwatch: %s%s\n", msg,
+          strstr(msg, "(see mcwatch") ? "" : " (see mcwatch --help)");
   exit(MCW_EXIT_USAGE);
 }
 
@@ -345,13 +347,23 @@ int main(int argc, char **argv) {
     add_endpoint(&o, &ep, MCW_DEMO_GROUP);
   }
   for (int i = optind; i < argc; i++) {
-    struct mcw_endpoint ep;
-    if (mcw_endpoint_parse(argv[i], &ep, err, sizeof(err)) < 0 ||
-        mcw_endpoint_resolve(&ep, &ifaces, def, err, sizeof(err)) < 0) {
+    struct mcw_endpoint ep, *all;
+    int n;
+    if (mcw_endpoint_parse(argv[i], &ep, err, sizeof(err)) < 0) {
       mcw_iface_list_free(&ifaces);
       usage_error("%s", err);
     }
-    add_endpoint(&o, &ep, argv[i]);
+    all = mcw_xcalloc(ifaces.count + 1, sizeof(*all));
+    n = mcw_endpoint_resolve_all(&ep, &ifaces, def, all, ifaces.count + 1, err,
+                                 sizeof(err));
+    if (n < 0) {
+      free(all);
+      mcw_iface_list_free(&ifaces);
+      usage_error("%s", err);
+    }
+    for (int k = 0; k < n; k++)
+      add_endpoint(&o, &all[k], argv[i]);
+    free(all);
   }
   mcw_iface_list_free(&ifaces);
   raise_fd_limit();

@@ -19,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -391,6 +392,37 @@ int mcw_endpoint_resolve(struct mcw_endpoint *ep,
     ep->group.scope_id = scope == 1 || scope == 2 ? ifc->index : 0;
   }
   return 0;
+}
+
+/* Resolves ep into out[]: one endpoint, or one per interface for "%*". */
+int mcw_endpoint_resolve_all(const struct mcw_endpoint *ep,
+                             const struct mcw_iface_list *list,
+                             const char *default_iface,
+                             struct mcw_endpoint *out, size_t max, char *err,
+                             size_t errlen) {
+  size_t n = 0;
+
+  if (max == 0)
+    return say(-EINVAL, err, errlen, "no room for endpoints");
+  if (strcmp(ep->iface, "*") != 0) {
+    out[0] = *ep;
+    int r = mcw_endpoint_resolve(&out[0], list, default_iface, err, errlen);
+    return r < 0 ? r : 1;
+  }
+  for (size_t i = 0; i < list->count && n < max; i++) {
+    const struct mcw_iface *ifc = &list->items[i];
+    if (!(ifc->flags & IFF_UP) || !(ifc->flags & IFF_MULTICAST))
+      continue;
+    out[n] = *ep;
+    mcw_strlcpy(out[n].iface, ifc->name, sizeof(out[n].iface));
+    if (mcw_endpoint_resolve(&out[n], list, NULL, err, errlen) == 0)
+      n++;
+  }
+  if (n == 0)
+    return say(-ENODEV, err, errlen,
+               "%%*: no interface is up with the MULTICAST flag "
+               "(see mcwatch --list-interfaces)");
+  return (int)n;
 }
 
 /* Formats ep canonically, leaving out the parts that are unset. */

@@ -6,6 +6,7 @@
  * mcw_endpoint_resolve against a fresh interface scan).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mcwatch/common.h"
@@ -24,7 +25,7 @@ static const char *default_iface(struct tui *t) {
 void ui_join(struct tui *t, const char *text) {
   struct mcw_engine *e = t->session.engine;
   struct mcw_iface_list list = {0};
-  struct mcw_endpoint ep;
+  struct mcw_endpoint ep, *all;
   char err[256], shown[128];
   int r, i;
 
@@ -41,23 +42,30 @@ void ui_join(struct tui *t, const char *text) {
     ui_status(t, UI_ERROR, "cannot list interfaces: %s", strerror(-r));
     return;
   }
-  r = mcw_endpoint_resolve(&ep, &list, default_iface(t), err, sizeof(err));
+  all = mcw_xcalloc(list.count + 1, sizeof(*all));
+  r = mcw_endpoint_resolve_all(&ep, &list, default_iface(t), all,
+                               list.count + 1, err, sizeof(err));
   mcw_iface_list_free(&list);
   if (r < 0) {
     ui_status(t, UI_ERROR, "%s", err);
+    free(all);
     return;
   }
-  mcw_endpoint_format(&ep, shown, sizeof(shown));
-  i = mcw_engine_find(e, &ep);
-  if (i >= 0) {
-    t->cur = (size_t)i;
-    ui_status(t, UI_WARN, "%s is already listed (%s)", shown,
-              mcw_group_state_name(mcw_engine_group(e, (size_t)i)->state));
-    return;
+  /* "%*" gives one endpoint per interface; each is its own pane. */
+  for (int k = 0; k < r; k++) {
+    mcw_endpoint_format(&all[k], shown, sizeof(shown));
+    i = mcw_engine_find(e, &all[k]);
+    if (i >= 0) {
+      t->cur = (size_t)i;
+      ui_status(t, UI_WARN, "%s is already listed (%s)", shown,
+                mcw_group_state_name(mcw_engine_group(e, (size_t)i)->state));
+      continue;
+    }
+    /* The group is listed whatever happens; the engine's event says how. */
+    (void)mcw_engine_join(e, &all[k], err, sizeof(err));
+    t->cur = mcw_engine_count(e) - 1;
   }
-  /* The group is listed whatever happens; the engine's event says how. */
-  (void)mcw_engine_join(e, &ep, err, sizeof(err));
-  t->cur = mcw_engine_count(e) - 1;
+  free(all);
 }
 
 void ui_leave(struct tui *t) {

@@ -300,8 +300,61 @@ static void test_resolve_again(void **state) {
   }
 }
 
+/* "%*" expands to every interface that is up with MULTICAST, in order. */
+static void test_resolve_all(void **state) {
+  const struct mcw_iface_list *list = *state;
+  struct mcw_iface_list more = {NULL, 0};
+  struct mcw_endpoint ep, out[8];
+  char err[256];
+
+  assert_int_equal(
+      mcw_endpoint_parse("239.1.2.3:5000%*", &ep, err, sizeof(err)), 0);
+  /* lo (no MULTICAST flag) and ifb0 are left out. */
+  assert_int_equal(
+      mcw_endpoint_resolve_all(&ep, list, NULL, out, 8, err, sizeof(err)), 1);
+  assert_string_equal(out[0].iface, "eth0");
+  assert_int_equal(out[0].ifindex, 2);
+
+  mcw_iface_list_add(&more, "a", 4, IFF_UP | IFF_MULTICAST);
+  mcw_iface_list_add(&more, "down0", 5, IFF_MULTICAST);
+  mcw_iface_list_add(&more, "b", 6, IFF_UP | IFF_MULTICAST | IFF_LOOPBACK);
+  mcw_iface_list_add(&more, "c", 7, IFF_UP | IFF_MULTICAST);
+  assert_int_equal(
+      mcw_endpoint_resolve_all(&ep, &more, NULL, out, 8, err, sizeof(err)), 3);
+  assert_string_equal(out[0].iface, "a");
+  assert_string_equal(out[1].iface, "b");
+  assert_string_equal(out[2].iface, "c");
+  assert_int_equal(out[2].ifindex, 7);
+  /* Capped by the room given. */
+  assert_int_equal(
+      mcw_endpoint_resolve_all(&ep, &more, NULL, out, 2, err, sizeof(err)), 2);
+  mcw_iface_list_free(&more);
+
+  /* Nothing suitable: one clear line. */
+  {
+    struct mcw_iface_list none = {NULL, 0};
+    assert_int_equal(
+        mcw_endpoint_resolve_all(&ep, &none, NULL, out, 8, err, sizeof(err)),
+        -ENODEV);
+    assert_string_equal(err, "%*: no interface is up with the MULTICAST flag "
+                             "(see mcwatch --list-interfaces)");
+  }
+  /* Without "*", it is mcw_endpoint_resolve. */
+  assert_int_equal(mcw_endpoint_parse("239.1.2.3:5000", &ep, err, sizeof(err)),
+                   0);
+  assert_int_equal(
+      mcw_endpoint_resolve_all(&ep, list, "lo", out, 8, err, sizeof(err)), 1);
+  assert_string_equal(out[0].iface, "lo");
+  assert_int_equal(
+      mcw_endpoint_parse("239.1.2.3:5000%nope", &ep, err, sizeof(err)), 0);
+  assert_int_equal(
+      mcw_endpoint_resolve_all(&ep, list, "lo", out, 8, err, sizeof(err)),
+      -ENODEV);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_resolve_all),
       cmocka_unit_test(test_list),
       cmocka_unit_test(test_find),
       cmocka_unit_test(test_find_name_before_index),
