@@ -47,3 +47,62 @@ wait_for_line() {
   done
   return 1
 }
+
+# Re-executes the calling script in fresh user (when not root), mount and
+# network namespaces with a private /run, so `ip netns add` makes hosts that
+# exist only for this test and vanish with it on every exit path.
+enter_private_hosts() {
+  if [ -z "${MCW_IN_HOSTS:-}" ]; then
+    local how
+    if [ "$(id -u)" = 0 ] && unshare -nm true 2>/dev/null; then
+      how="unshare -nm"
+    elif unshare -rnm true 2>/dev/null; then
+      how="unshare -rnm"
+    else
+      echo "SKIPPED: $(basename "$0"): the kernel refuses network and mount" \
+           "namespaces (unshare -nm and unshare -rnm both failed)" >&2
+      exit 77
+    fi
+    export MCW_IN_HOSTS=1 MCW_IN_NETNS=1
+    exec $how bash -c 'mount -t tmpfs mcw-run /run && exec bash "$0" "$1"' \
+      "$0" "$MCWATCH"
+  fi
+  ip link set lo up
+  if ! ip netns add mcw-probe 2>/dev/null; then
+    echo "SKIPPED: $(basename "$0"): ip netns add is refused here" >&2
+    exit 77
+  fi
+  ip netns del mcw-probe
+}
+
+# make_switch: a namespace "sw" holding bridge br0 (snooping off, so the
+# bridge floods multicast like a switch without a querier would not).
+make_switch() {
+  ip netns add sw
+  ip -n sw link set lo up
+  ip -n sw link add br0 type bridge
+  ip -n sw link set br0 type bridge mcast_snooping 0
+  ip -n sw link set br0 up
+}
+
+# add_host NAME IPV4 IPV6: a host namespace with eth0 plugged into br0.
+add_host() {
+  local name=$1 v4=$2 v6=$3
+  ip netns list | grep -qw "$name" || { ip netns add "$name"; ip -n "$name" link set lo up; }
+  plug_host "$name" "$v4" "$v6"
+}
+
+# plug_host NAME IPV4 IPV6: (re)creates NAME's eth0, plugged into br0.
+plug_host() {
+  local name=$1 v4=$2 v6=$3
+  ip link add eth0 netns "$name" type veth peer name "p-$name" netns sw
+  ip -n sw link set "p-$name" master br0 up
+  ip -n "$name" addr add "$v4/24" dev eth0
+  ip -n "$name" addr add "$v6/64" dev eth0 nodad
+  ip -n "$name" link set eth0 up
+}
+
+# count_json FILE JQ-FILTER: how many lines of FILE match the jq select.
+count_json() {
+  jq -c "select($2)" "$1" | wc -l
+}
