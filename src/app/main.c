@@ -65,6 +65,7 @@ static void usage(FILE *f) {
       "  232.1.1.1:5000@10.0.0.5   source-specific (SSM) group\n"
       "  239.1.2.3:5000%eth0       on an interface (name, index or address)\n"
       "  [ff15::1234]:5000%eth0    IPv6 group (in brackets)\n"
+      "  239.1.2.3:5000%*          on every interface that is up with MULTICAST\n"
       "\n"
       "Modes:\n"
       "  -H, --headless            print JSON lines instead of the screen UI\n"
