@@ -60,19 +60,25 @@ expect() {
 }
 
 # 1. Any-source IPv4 and IPv6: each receiver sees only its group.
-watch ra ra1 239.77.1.1:6000%eth0 '[ff15::77:1]:6000%eth0'
-watch rb rb1 239.77.1.2:6000%eth0 '[ff15::77:2]:6000%eth0'
+watch ra ra1 239.77.1.1:6000%eth0 '[ff15::77:1]:6000%eth0' \
+  '[ff02::77:5]:6000%eth0'
+watch rb rb1 239.77.1.2:6000%eth0 '[ff15::77:2]:6000%eth0' \
+  '[ff0e::77:6]:6000%eth0'
 send s1 239.77.1.1 6000 30
 send s1 239.77.1.2 6000 20
 send s1 ff15::77:1 6000 12 fd77::1
 send s2 ff15::77:2 6000 7 fd77::2
+send s2 ff02::77:5 6000 3   # link-local scope: bound with the interface's index
+send s1 ff0e::77:6 6000 4 fd77::1
 stop_all
 expect "$dir/ra1" '.group=="239.77.1.1" and .from=="10.77.0.1"' 30 "ra on 239.77.1.1"
 expect "$dir/rb1" '.group=="239.77.1.2" and .from=="10.77.0.1"' 20 "rb on 239.77.1.2"
 expect "$dir/ra1" '.group=="ff15::77:1" and .from=="fd77::1"' 12 "ra on ff15::77:1"
 expect "$dir/rb1" '.group=="ff15::77:2" and .from=="fd77::2"' 7 "rb on ff15::77:2"
-expect "$dir/ra1" 'true' 42 "ra total (nothing of rb's groups)"
-expect "$dir/rb1" 'true' 27 "rb total (nothing of ra's groups)"
+expect "$dir/ra1" '.group=="ff02::77:5" and (.from=="fd77::2" or (.from|startswith("fe80:")))' 3 "ra on ff02::77:5 (link-local scope)"
+expect "$dir/rb1" '.group=="ff0e::77:6" and .from=="fd77::1"' 4 "rb on ff0e::77:6"
+expect "$dir/ra1" 'true' 45 "ra total (nothing of rb's groups)"
+expect "$dir/rb1" 'true' 31 "rb total (nothing of ra's groups)"
 
 # 2. Source-specific IPv4 (232/8) and IPv6 (ff35::/32): two senders, one group.
 watch ra ra2 232.1.1.1:6001@10.77.0.1%eth0 '[ff35::77:1]:6001@fd77::1%eth0'
