@@ -3,7 +3,8 @@
  * indexed by absolute slot number (time / slot width) modulo the ring size.
  * Rates are computed over complete slots only, so a steady stream reads
  * steady; before a full window has passed, they are divided by the time
- * actually observed. The same structure gives the sparkline history.
+ * actually observed, but never by less than one second, so a few datagrams
+ * just after the start do not read as a spike. The same structure gives the sparkline history.
  * Time is passed in (monotonic nanoseconds), which lets tests use a fake clock.
  */
 #ifndef MCWATCH_RATE_H

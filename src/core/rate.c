@@ -84,7 +84,16 @@ static double window_sum(struct mcw_rate *r, int64_t now_ns, int64_t window_ns,
   to_ns = k * r->slot_ns;
   if (from_ns < r->start_ns)
     from_ns = r->start_ns;
-  return to_ns > from_ns ? (double)(to_ns - from_ns) / 1e9 : 0.0;
+  if (to_ns <= from_ns)
+    return 0.0;
+  /*
+   * Never divide by less than a second (or the window, if shorter): two
+   * datagrams 50 ms after the start are not 40 per second.
+   */
+  int64_t min_ns = window_ns < MCW_NS_PER_SEC ? window_ns : MCW_NS_PER_SEC;
+  if (to_ns - from_ns < min_ns)
+    from_ns = to_ns - min_ns;
+  return (double)(to_ns - from_ns) / 1e9;
 }
 
 double mcw_rate_pps(struct mcw_rate *r, int64_t now_ns, int64_t window_ns) {

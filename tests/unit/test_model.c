@@ -68,6 +68,12 @@ static void test_rate_startup(void **state) {
     mcw_rate_add(&r, t, 10);
   /* 2 s observed out of a 10 s window: still 50 pps, not 10. */
   assert_float_equal(mcw_rate_pps(&r, t, 10 * SEC), 50.0, 1e-9);
+  /* Two datagrams just after the start are not a spike of 20 per second. */
+  mcw_rate_reset(&r, t0);
+  mcw_rate_add(&r, t0 + 10 * MS, 10);
+  mcw_rate_add(&r, t0 + 50 * MS, 10);
+  assert_float_equal(mcw_rate_pps(&r, t0 + 150 * MS, SEC), 2.0, 1e-9);
+  assert_float_equal(mcw_rate_pps(&r, t0 + 150 * MS, 10 * SEC), 2.0, 1e-9);
   /* Nothing complete yet right at the start. */
   mcw_rate_reset(&r, t0);
   assert_float_equal(mcw_rate_pps(&r, t0, SEC), 0.0, 0);
