@@ -120,6 +120,14 @@ static void on_event(void *ctx, const struct mcw_event *ev) {
   enum ui_level level = ev->type == MCW_EV_ERROR     ? UI_ERROR
                         : ev->type == MCW_EV_WARNING ? UI_WARN
                                                      : UI_INFO;
+  if (ev->type == MCW_EV_IFACE) {
+    bool lost =
+        strcmp(ev->change, "down") == 0 || strcmp(ev->change, "gone") == 0;
+    /* An address change must not hide why a group is waiting. */
+    if (strncmp(ev->change, "address", 7) == 0 && t->status_level != UI_INFO)
+      return;
+    level = lost ? UI_WARN : UI_INFO;
+  }
   if (!t->session.stopping)
     ui_status(t, level, "%s", ev->message);
 }

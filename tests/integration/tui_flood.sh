@@ -6,7 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
-command -v tmux >/dev/null || { echo "SKIPPED: tmux not installed" >&2; exit 77; }
+command -v tmux >/dev/null || fail "tmux is needed (apt-get install tmux)"
 
 TM="tmux -L mcwtest-$$ -f /dev/null"
 SENDERS=()
