@@ -58,6 +58,14 @@ struct mcw_group {
   struct mcw_sender_table senders;
 };
 
+/* Stream health summed over a group's senders (see mcwatch/stream.h). */
+struct mcw_health {
+  uint32_t tracked;    /* senders with sequence figures */
+  uint32_t ts_senders; /* senders sending MPEG-TS */
+  uint64_t received, expected, lost, dup, reordered, restarts, malformed;
+  uint64_t cc_errors;
+};
+
 /* A snapshot of a group's figures at one moment. */
 struct mcw_group_stats {
   uint64_t packets, bytes, truncated, kernel_drops;
@@ -65,6 +73,7 @@ struct mcw_group_stats {
   uint32_t senders;
   double pps_1s, bps_1s, pps_10s, bps_10s;
   int64_t idle_ns; /* since the last datagram; -1 when none yet */
+  struct mcw_health health;
 };
 
 /* Fills cfg with the defaults. */
@@ -87,6 +96,8 @@ void mcw_group_clear(struct mcw_group *g, int64_t mono_ns);
 /* Computes the group's figures at mono_ns. */
 void mcw_group_stats(struct mcw_group *g, int64_t mono_ns,
                      struct mcw_group_stats *out);
+/* Sums the stream health figures of g's senders into h. */
+void mcw_group_health(const struct mcw_group *g, struct mcw_health *h);
 /* The state as a word: "joining", "joined", "left", "error", "waiting". */
 const char *mcw_group_state_name(enum mcw_group_state s);
 

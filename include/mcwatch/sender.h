@@ -12,6 +12,7 @@
 
 #include "mcwatch/addr.h"
 #include "mcwatch/rate.h"
+#include "mcwatch/stream.h"
 
 struct mcw_sender {
   struct mcw_addr addr;
@@ -20,6 +21,7 @@ struct mcw_sender {
   int64_t first_ns; /* wall clock */
   int64_t last_ns;  /* wall clock */
   struct mcw_rate rate;
+  struct mcw_stream stream; /* what it sends and how healthy that is */
 };
 
 struct mcw_sender_table {
@@ -30,6 +32,7 @@ struct mcw_sender_table {
   uint32_t index_size;       /* power of two >= 2 * max */
   uint64_t overflow_packets; /* datagrams from senders not tracked */
   uint64_t overflow_bytes;
+  struct mcw_stream_budget budget; /* TS tables its senders may allocate */
 };
 
 /* Sets up a table for at most max senders. */

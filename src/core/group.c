@@ -73,6 +73,7 @@ void mcw_group_account(struct mcw_group *g, const struct mcw_datagram *d,
     s->first_ns = d->ts_ns;
   s->last_ns = d->ts_ns;
   mcw_rate_add(&s->rate, mono_ns, d->len);
+  mcw_stream_account(&s->stream, d, &g->senders.budget);
 }
 
 void mcw_group_set_kernel_drops(struct mcw_group *g, uint64_t drops) {
@@ -112,6 +113,28 @@ void mcw_group_stats(struct mcw_group *g, int64_t mono_ns,
   out->pps_10s = mcw_rate_pps(&g->rate, mono_ns, 10 * MCW_NS_PER_SEC);
   out->bps_10s = mcw_rate_bps(&g->rate, mono_ns, 10 * MCW_NS_PER_SEC);
   out->idle_ns = g->packets ? mono_ns - g->last_mono_ns : -1;
+  mcw_group_health(g, &out->health);
+}
+
+void mcw_group_health(const struct mcw_group *g, struct mcw_health *h) {
+  memset(h, 0, sizeof(*h));
+  for (uint32_t i = 0; i < g->senders.count; i++) {
+    struct mcw_stream_figures f;
+    mcw_stream_figures(&g->senders.items[i].stream, &f);
+    h->malformed += f.malformed;
+    h->cc_errors += f.cc_errors;
+    if (f.is_ts)
+      h->ts_senders++;
+    if (!f.tracked)
+      continue;
+    h->tracked++;
+    h->received += f.received;
+    h->expected += f.expected;
+    h->lost += f.lost;
+    h->dup += f.dup;
+    h->reordered += f.reordered;
+    h->restarts += f.restarts;
+  }
 }
 
 const char *mcw_group_state_name(enum mcw_group_state s) {

@@ -19,6 +19,7 @@ void mcw_senders_init(struct mcw_sender_table *t, uint32_t max) {
   t->index_size = 4;
   while (t->index_size < 2 * t->max)
     t->index_size *= 2;
+  t->budget.ts_max = MCW_TS_TRACKED_MAX;
   t->items = mcw_xcalloc(t->max, sizeof(*t->items));
   t->index = mcw_xcalloc(t->index_size, sizeof(*t->index));
 }
@@ -32,8 +33,10 @@ void mcw_senders_free(struct mcw_sender_table *t) {
 }
 
 void mcw_senders_clear(struct mcw_sender_table *t) {
-  for (uint32_t i = 0; i < t->count; i++)
+  for (uint32_t i = 0; i < t->count; i++) {
     mcw_rate_free(&t->items[i].rate);
+    mcw_stream_free(&t->items[i].stream, &t->budget);
+  }
   memset(t->index, 0, sizeof(*t->index) * t->index_size);
   t->count = 0;
   t->overflow_packets = 0;
@@ -73,6 +76,7 @@ struct mcw_sender *mcw_senders_get(struct mcw_sender_table *t,
   memset(s, 0, sizeof(*s));
   s->addr = *addr;
   mcw_rate_init(&s->rate, MCW_NS_PER_SEC, SENDER_RATE_SLOTS, mono_ns);
+  mcw_stream_init(&s->stream);
   *slot = ++t->count;
   return s;
 }

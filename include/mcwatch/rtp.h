@@ -1,0 +1,37 @@
+/*
+ * RTP (RFC 3550) fixed header parsing, for stream tracking: version 2,
+ * padding, extension, CSRC count, marker, payload type, sequence number,
+ * timestamp and SSRC; the payload offset skips CSRCs and the extension.
+ */
+#ifndef MCWATCH_RTP_H
+#define MCWATCH_RTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mcw_rtp {
+  uint8_t pt;
+  bool marker;
+  uint16_t seq;
+  uint32_t ts;
+  uint32_t ssrc;
+  uint8_t csrcs;
+  size_t payload_off; /* where the payload starts */
+  size_t payload_len; /* without padding */
+};
+
+/*
+ * Parses an RTP header from caplen captured bytes of a len-byte datagram.
+ * Returns 0, or -EINVAL when it cannot be RTP version 2 (too short, other
+ * version, an RTCP packet type, lengths that do not fit).
+ */
+int mcw_rtp_parse(const uint8_t *data, size_t caplen, size_t len,
+                  struct mcw_rtp *out);
+/*
+ * The RTP clock rate in Hz of payload type pt: the rate RFC 3551 gives for
+ * static types, 90000 (video, MPEG-TS) for dynamic and unknown ones.
+ */
+uint32_t mcw_rtp_clock_rate(uint8_t pt);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * What one sender's datagrams are, and how healthy the stream is. The
+ * classifier looks at the first bytes of each datagram: an mcwatch probe
+ * (magic "MCWP"), an mcjoin or msend payload, MPEG-TS (188-byte packets
+ * with sync bytes; believed after 2 datagrams), RTP version 2 (believed
+ * after 3 datagrams with one SSRC and sequence numbers a few apart; with a
+ * TS payload it is "rtp-ts"), or none of these (only counted). Each kind
+ * feeds a sequence tracker; probes add one-way latency and RFC 3550
+ * jitter from their send times, RTP adds jitter from its timestamps, TS
+ * adds continuity counters per PID.
+ *
+ * Memory: everything is in struct mcw_stream (about 300 bytes) except the
+ * latency histogram (1.2 KB, for probe streams) and the TS per-PID table
+ * (8 KB), each allocated once when a stream turns out to need it. TS
+ * tables are limited per group by struct mcw_stream_budget (16 by default);
+ * further TS senders are recognised and counted, their PIDs not tracked.
+ */
+#ifndef MCWATCH_STREAM_H
+#define MCWATCH_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcwatch/datagram.h"
+#include "mcwatch/latency.h"
+#include "mcwatch/mpegts.h"
+#include "mcwatch/seqtrack.h"
+
+#define MCW_TS_TRACKED_MAX 16 /* TS senders tracked per group */
+
+enum mcw_kind {
+  MCW_KIND_UNKNOWN, /* none recognised (yet) */
+  MCW_KIND_PROBE,
+  MCW_KIND_RTP,
+  MCW_KIND_RTP_TS, /* MPEG-TS carried in RTP */
+  MCW_KIND_TS,     /* MPEG-TS straight in UDP */
+  MCW_KIND_MCJOIN,
+  MCW_KIND_MSEND,
+};
+
+/* What a group lends its senders: how many TS tables may still be made. */
+struct mcw_stream_budget {
+  uint32_t ts_max;
+  uint32_t ts_used;
+};
+
+struct mcw_stream {
+  enum mcw_kind kind;
+  enum mcw_kind cand; /* candidate kind awaiting confirmation */
+  uint8_t cand_n;     /* datagrams that agreed so far */
+  uint16_t cand_seq[3];
+  uint32_t cand_ssrc;
+  uint64_t malformed; /* datagrams of the sender's kind that did not parse */
+  struct mcw_seq seq;
+  uint32_t id; /* probe sender id, RTP SSRC, mcjoin PID */
+  bool has_id;
+  uint8_t pt;         /* RTP payload type */
+  uint8_t msend_base; /* 0 unsure, 10 or 16 */
+  uint64_t last_seq;  /* last sequence number as sent */
+  /* RFC 3550 interarrival jitter, in nanoseconds. */
+  double jitter_ns;
+  bool has_prev;
+  int64_t prev_arrival_ns;
+  uint64_t prev_send; /* probe send ns, or RTP timestamp */
+  uint64_t jitter_n;  /* samples */
+  struct mcw_latency lat;
+  struct mcw_ts ts;
+  bool ts_tracked; /* has a per-PID table */
+};
+
+/* A stream's figures, for output. */
+struct mcw_stream_figures {
+  enum mcw_kind kind;
+  bool tracked; /* has sequence figures */
+  uint64_t received, expected, lost, dup, reordered, restarts, malformed;
+  bool has_id;
+  uint32_t id;
+  uint8_t pt;
+  uint64_t last_seq;
+  bool has_jitter;
+  double jitter_ms;
+  bool has_latency;
+  double lat_min_ms, lat_mean_ms, lat_max_ms, lat_p99_ms;
+  uint64_t lat_negative;
+  bool is_ts, ts_tracked;
+  uint32_t ts_pids;
+  uint64_t cc_errors;
+};
+
+/* Sets up an empty stream. */
+void mcw_stream_init(struct mcw_stream *st);
+/* Frees what a stream allocated and hands its TS table back to b. */
+void mcw_stream_free(struct mcw_stream *st, struct mcw_stream_budget *b);
+/* Classifies and counts one datagram of the stream's sender. */
+void mcw_stream_account(struct mcw_stream *st, const struct mcw_datagram *d,
+                        struct mcw_stream_budget *b);
+/* Fills f with the stream's figures. */
+void mcw_stream_figures(const struct mcw_stream *st,
+                        struct mcw_stream_figures *f);
+/* The kind as a word: "probe", "rtp", "rtp-ts", "ts", "mcjoin", "msend"... */
+const char *mcw_kind_name(enum mcw_kind k);
+/*
+ * Describes the header of one datagram in words (probe, RTP, TS, mcjoin,
+ * msend), for the inspector; writes "" when none fits. Returns buf.
+ */
+char *mcw_stream_describe(const uint8_t *data, size_t caplen, size_t len,
+                          char *buf, size_t n);
+
+#endif

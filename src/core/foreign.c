@@ -1,0 +1,79 @@
+/*
+ * Recognisers for mcjoin and msend payloads (formats in mcwatch/foreign.h).
+ * They read at most the first 256 bytes, never past the datagram, and
+ * accept only the exact shapes those tools send, so ordinary text is not
+ * mistaken for them.
+ */
+#include "mcwatch/foreign.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define SCAN_MAX 256
+
+static bool prefix(const uint8_t *p, size_t len, const char *s) {
+  size_t n = strlen(s);
+  return len >= n && memcmp(p, s, n) == 0;
+}
+
+/* Reads decimal digits at p[*i]; at most 19 of them. */
+static int read_dec(const uint8_t *p, size_t len, size_t *i, uint64_t *v) {
+  size_t start = *i;
+
+  *v = 0;
+  while (*i < len && p[*i] >= '0' && p[*i] <= '9' && *i - start < 19)
+    *v = *v * 10 + (uint64_t)(p[(*i)++] - '0');
+  return *i > start ? 0 : -EINVAL;
+}
+
+int mcw_mcjoin_parse(const uint8_t *p, size_t len, uint32_t *pid,
+                     uint64_t *count) {
+  static const char key[] = "count: ";
+  size_t i = 11, n = len < SCAN_MAX ? len : SCAN_MAX;
+  uint64_t v;
+
+  if (!prefix(p, n, "Sender PID ") || read_dec(p, n, &i, &v) < 0 ||
+      v > UINT32_MAX || !prefix(p + i, n - i, ", MC group "))
+    return -EINVAL;
+  *pid = (uint32_t)v;
+  for (; i + sizeof(key) - 1 <= n; i++) {
+    if (p[i] == '\0')
+      break;
+    if (memcmp(p + i, key, sizeof(key) - 1) == 0) {
+      i += sizeof(key) - 1;
+      return read_dec(p, n, &i, count);
+    }
+  }
+  return -EINVAL;
+}
+
+static bool is_hex(uint8_t c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+         (c >= 'A' && c <= 'F');
+}
+
+int mcw_msend_parse(const uint8_t *p, size_t len, struct mcw_msend *out) {
+  size_t i = 8, k = 0;
+
+  memset(out, 0, sizeof(*out));
+  if (prefix(p, len, "echo test ") || prefix(p, len, "echo sender equiv cmd")) {
+    out->type = MCW_MSEND_CONTROL;
+    return 0;
+  }
+  if (prefix(p, len, "stat ") && len > 5 && p[5] >= '0' && p[5] <= '9') {
+    out->type = MCW_MSEND_CONTROL;
+    return 0;
+  }
+  if (!prefix(p, len, "Message "))
+    return -EINVAL;
+  while (i < len && is_hex(p[i]) && k < 16) {
+    if (!(p[i] >= '0' && p[i] <= '9'))
+      out->has_hex_letter = true;
+    out->digits[k++] = (char)p[i++];
+  }
+  /* The number ends the message, or a NUL ends the text. */
+  if (k == 0 || (i < len && p[i] != '\0'))
+    return -EINVAL;
+  out->type = MCW_MSEND_DATA;
+  return 0;
+}
