@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "mcwatch/common.h"
 #include "mcwatch/escape.h"
+#include "mcwatch/probe.h"
 
 void mcw_jsonl_time(struct mcw_json *j, int64_t ns) {
   time_t secs = (time_t)(ns / 1000000000);
@@ -43,6 +45,28 @@ void mcw_jsonl_group_fields(struct mcw_json *j, const struct mcw_group *g) {
     mcw_json_null(j);
   mcw_json_key(j, "iface");
   mcw_json_str(j, g->ep.iface);
+}
+
+/* For an mcwatch probe, its decoded header and text as "probe". */
+static void probe_fields(struct mcw_json *j, const struct mcw_datagram *d) {
+  char text[MCW_ESC_MAX(1024)];
+  struct mcw_probe p;
+
+  if (mcw_probe_decode(d->data, d->caplen, d->len, &p) < 0)
+    return;
+  mcw_json_key(j, "probe");
+  mcw_json_open(j);
+  mcw_json_key(j, "sender_id");
+  mcw_json_u64(j, p.sender_id);
+  mcw_json_key(j, "seq");
+  mcw_json_u64(j, p.seq);
+  mcw_json_key(j, "send_ts");
+  mcw_json_double(j, (double)(p.send_ns / 1000) / 1e6, 6);
+  mcw_escape(p.text, p.text_avail < 1024 ? p.text_avail : 1024, text,
+             sizeof(text), 0);
+  mcw_json_key(j, "text");
+  mcw_json_str(j, text);
+  mcw_json_close(j);
 }
 
 void mcw_jsonl_datagram(struct mcw_json *j, const struct mcw_group *g,
@@ -85,7 +109,96 @@ void mcw_jsonl_datagram(struct mcw_json *j, const struct mcw_group *g,
   mcw_hex(d->data, n, hex, sizeof(hex));
   mcw_json_key(j, "hex");
   mcw_json_str(j, hex);
+  probe_fields(j, d);
   mcw_json_close(j);
+}
+
+/* Writes a key and a count. */
+static void u64_field(struct mcw_json *j, const char *key, uint64_t v) {
+  mcw_json_key(j, key);
+  mcw_json_u64(j, v);
+}
+
+/* Writes a key and milliseconds, or null when there is no figure. */
+static void ms_field(struct mcw_json *j, const char *key, bool has, double v) {
+  mcw_json_key(j, key);
+  if (has)
+    mcw_json_double(j, v, 3);
+  else
+    mcw_json_null(j);
+}
+
+/* Loss as a percentage of the datagrams expected, or null. */
+static void loss_pct(struct mcw_json *j, uint64_t lost, uint64_t expected) {
+  mcw_json_key(j, "loss_pct");
+  if (expected > 0)
+    mcw_json_double(j, 100.0 * (double)lost / (double)expected, 3);
+  else
+    mcw_json_null(j);
+}
+
+/* The group's stream health totals. */
+static void health(struct mcw_json *j, const struct mcw_health *h) {
+  u64_field(j, "tracked_senders", h->tracked);
+  u64_field(j, "received", h->received);
+  u64_field(j, "lost", h->lost);
+  loss_pct(j, h->lost, h->expected);
+  u64_field(j, "dup", h->dup);
+  u64_field(j, "reordered", h->reordered);
+  u64_field(j, "restarts", h->restarts);
+  u64_field(j, "malformed", h->malformed);
+  u64_field(j, "cc_errors", h->cc_errors);
+}
+
+/* One sender's stream fields (kind and, where tracked, health). */
+static void stream_fields(struct mcw_json *j, const struct mcw_stream *st) {
+  struct mcw_stream_figures f;
+  uint16_t pids[64];
+  size_t npids;
+
+  mcw_stream_figures(st, &f);
+  mcw_json_key(j, "kind");
+  mcw_json_str(j, mcw_kind_name(f.kind));
+  u64_field(j, "malformed", f.malformed);
+  if (f.tracked) {
+    u64_field(j, "received", f.received);
+    u64_field(j, "lost", f.lost);
+    loss_pct(j, f.lost, f.expected);
+    u64_field(j, "dup", f.dup);
+    u64_field(j, "reordered", f.reordered);
+    u64_field(j, "restarts", f.restarts);
+    u64_field(j, "last_seq", f.last_seq);
+  }
+  if (f.kind == MCW_KIND_PROBE || f.kind == MCW_KIND_MCJOIN) {
+    mcw_json_key(j, f.kind == MCW_KIND_PROBE ? "sender_id" : "pid");
+    mcw_json_u64(j, f.id);
+  }
+  if (f.kind == MCW_KIND_RTP || f.kind == MCW_KIND_RTP_TS) {
+    u64_field(j, "ssrc", f.id);
+    u64_field(j, "pt", f.pt);
+  }
+  if (f.kind == MCW_KIND_PROBE || f.kind == MCW_KIND_RTP ||
+      f.kind == MCW_KIND_RTP_TS)
+    ms_field(j, "jitter_ms", f.has_jitter, f.jitter_ms);
+  if (f.kind == MCW_KIND_PROBE) {
+    ms_field(j, "latency_min_ms", f.has_latency, f.lat_min_ms);
+    ms_field(j, "latency_mean_ms", f.has_latency, f.lat_mean_ms);
+    ms_field(j, "latency_max_ms", f.has_latency, f.lat_max_ms);
+    ms_field(j, "latency_p99_ms", f.has_latency, f.lat_p99_ms);
+    u64_field(j, "latency_negative", f.lat_negative);
+  }
+  if (f.is_ts) {
+    mcw_json_key(j, "ts_tracked");
+    mcw_json_bool(j, f.ts_tracked);
+    u64_field(j, "cc_errors", f.cc_errors);
+    mcw_json_key(j, "ts_pids");
+    mcw_json_open_array(j);
+    npids = mcw_ts_pid_list(&st->ts, pids, MCW_ARRAY_LEN(pids));
+    for (size_t i = 0; i < npids; i++)
+      mcw_json_u64(j, pids[i]);
+    mcw_json_close_array(j);
+    u64_field(j, "ts_pid_count", f.ts_pids);
+  }
 }
 
 void mcw_jsonl_figures(struct mcw_json *j, const struct mcw_group *g,
@@ -121,6 +234,7 @@ void mcw_jsonl_figures(struct mcw_json *j, const struct mcw_group *g,
     mcw_json_double(j, (double)st->idle_ns / 1e9, 3);
   else
     mcw_json_null(j);
+  health(j, &st->health);
 }
 
 void mcw_jsonl_stats(struct mcw_json *j, const struct mcw_group *g,
@@ -146,6 +260,7 @@ void mcw_jsonl_stats(struct mcw_json *j, const struct mcw_group *g,
     mcw_json_u64(j, s->packets);
     mcw_json_key(j, "bytes");
     mcw_json_u64(j, s->bytes);
+    stream_fields(j, &s->stream);
     mcw_json_close(j);
   }
   mcw_json_close_array(j);

@@ -88,8 +88,11 @@ static void test_stats_line(void **state) {
       "\"state\":\"joined\",\"packets\":20,\"bytes\":2000,\"pps_1s\":10.0,"
       "\"bps_1s\":8000,\"pps_10s\":10.0,\"bps_10s\":8000,\"senders\":1,"
       "\"senders_overflow_packets\":0,\"truncated\":0,\"kernel_drops\":0,"
-      "\"ignored\":0,\"rcvbuf\":0,\"idle_s\":0.100,\"by_sender\":[{\"from\":"
-      "\"10.0.0.7\",\"sport\":7,\"packets\":20,\"bytes\":2000}]}");
+      "\"ignored\":0,\"rcvbuf\":0,\"idle_s\":0.100,\"tracked_senders\":0,"
+      "\"received\":0,\"lost\":0,\"loss_pct\":null,\"dup\":0,"
+      "\"reordered\":0,\"restarts\":0,\"malformed\":0,\"cc_errors\":0,"
+      "\"by_sender\":[{\"from\":\"10.0.0.7\",\"sport\":7,\"packets\":20,"
+      "\"bytes\":2000,\"kind\":\"other\",\"malformed\":0}]}");
   mcw_json_free(&j);
   mcw_group_free(g);
 }
