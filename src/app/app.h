@@ -75,6 +75,8 @@ int mcw_session_run(struct mcw_session *s);
 int mcw_run_headless(struct mcw_options *o);
 /* Runs the full-screen monitor. Returns the exit code. */
 int mcw_run_tui(struct mcw_options *o);
+/* Runs `mcwatch send` (argv[0] is "send"). Returns the exit code. */
+int mcw_run_send(int argc, char **argv);
 
 /* Demo: prepares lo and starts the built-in senders on loop. */
 struct mcw_demo;

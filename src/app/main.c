@@ -57,6 +57,8 @@ static void usage(FILE *f) {
       "Usage: mcwatch [OPTIONS] GROUP:PORT[@SOURCE][%IFACE]...\n"
       "       mcwatch --demo [--headless]\n"
       "       mcwatch --list-interfaces [--json]\n"
+      "       mcwatch send [OPTIONS] GROUP:PORT[%IFACE]...  (see mcwatch "
+      "send --help)\n"
       "\n"
       "Watch IP multicast groups live: who sends, how fast, what arrives.\n"
       "\n"
@@ -233,6 +235,9 @@ int main(int argc, char **argv) {
   char err[256], defiface[IF_NAMESIZE] = "lo";
   const char *def;
   int c, r;
+
+  if (argc > 1 && strcmp(argv[1], "send") == 0)
+    return mcw_run_send(argc - 1, argv + 1);
 
   memset(&o, 0, sizeof(o));
   o.interval = 1.0;

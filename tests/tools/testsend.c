@@ -7,6 +7,10 @@
  *                [--interval-ms MS] [--ttl N] [--sport PORT] [--source ADDR]
  *
  * The text may contain %n, replaced by the datagram number (1-based).
+ * With --probe-seqs LIST (e.g. "0-99,105,103,103,110-199") it sends
+ * mcwatch probes numbered as listed, built by the project's own encoder
+ * (sender id --probe-id, default 0x7e57), and COUNT is ignored: gaps,
+ * duplicates and reordering are crafted exactly.
  * Exit 0 when every datagram was sent, 1 on any error (with a message).
  */
 #include <arpa/inet.h>
@@ -19,6 +23,36 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "mcwatch/probe.h"
+
+#define SEQS_MAX 200000
+
+/* Parses "a-b,c,..." into seqs; returns how many, or -1. */
+static long parse_seqs(const char *s, uint64_t *seqs, long max) {
+  long n = 0;
+  while (*s) {
+    char *end;
+    unsigned long long a = strtoull(s, &end, 10), b = a;
+    if (end == s)
+      return -1;
+    if (*end == '-') {
+      s = end + 1;
+      b = strtoull(s, &end, 10);
+      if (end == s || b < a)
+        return -1;
+    }
+    for (unsigned long long v = a; v <= b; v++) {
+      if (n >= max)
+        return -1;
+      seqs[n++] = v;
+    }
+    s = *end == ',' ? end + 1 : end;
+    if (*end != ',' && *end != '\0')
+      return -1;
+  }
+  return n;
+}
 
 static int die(const char *what) {
   fprintf(stderr, "mcw-testsend: %s: %s\n", what, strerror(errno));
@@ -39,7 +73,10 @@ static size_t unhex(const char *s, unsigned char *out, size_t max) {
 
 int main(int argc, char **argv) {
   static unsigned char buf[65536], out[65536];
+  static uint64_t seqs[SEQS_MAX];
   const char *text = "mcw-testsend %n", *hex = NULL, *source = NULL;
+  long nseqs = -1;
+  unsigned long probe_id = 0x7e57;
   long size = -1, interval_ms = 0, ttl = 1, sport = 0;
   struct sockaddr_storage dst, src;
   socklen_t dlen;
@@ -68,12 +105,20 @@ int main(int argc, char **argv) {
       sport = atol(argv[i + 1]);
     else if (!strcmp(argv[i], "--source"))
       source = argv[i + 1];
-    else {
+    else if (!strcmp(argv[i], "--probe-id"))
+      probe_id = strtoul(argv[i + 1], NULL, 0);
+    else if (!strcmp(argv[i], "--probe-seqs")) {
+      nseqs = parse_seqs(argv[i + 1], seqs, SEQS_MAX);
+      if (nseqs < 0) {
+        fprintf(stderr, "mcw-testsend: bad --probe-seqs\n");
+        return 2;
+      }
+    } else {
       fprintf(stderr, "mcw-testsend: unknown option %s\n", argv[i]);
       return 2;
     }
   }
-  count = atol(argv[4]);
+  count = nseqs >= 0 ? nseqs : atol(argv[4]);
   if (count < 0 || count > 10000000) {
     fprintf(stderr, "mcw-testsend: count out of range\n");
     return 2;
@@ -141,7 +186,14 @@ int main(int argc, char **argv) {
   }
   for (long n = 1; n <= count; n++) {
     size_t len = 0;
-    if (hex != NULL) {
+    if (nseqs >= 0) {
+      struct timespec now;
+      struct mcw_probe p = {.sender_id = (uint32_t)probe_id,
+                            .seq = seqs[n - 1]};
+      clock_gettime(CLOCK_REALTIME, &now);
+      p.send_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+      len = (size_t)mcw_probe_encode(&p, "gap test", 8, 0, out, sizeof(out));
+    } else if (hex != NULL) {
       len = unhex(hex, out, sizeof(out));
     } else if (size >= 0) {
       len = (size_t)size < sizeof(out) ? (size_t)size : sizeof(out);
