@@ -8,9 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "mcwatch/common.h"
 #include "mcwatch/ifscan.h"
+#include "mcwatch/probe.h"
 #include "mcwatch/tx.h"
 #include "ui.h"
 
@@ -157,12 +161,24 @@ void ui_pick_apply(struct tui *t) {
   t->cur = mcw_engine_count(e) - 1;
 }
 
+/* The sender id of this screen's probes, random once per run. */
+static uint32_t probe_id(void) {
+  static uint32_t id;
+  while (id == 0 && getrandom(&id, sizeof(id), GRND_NONBLOCK) < 0)
+    id = (uint32_t)time(NULL) ^ (uint32_t)getpid();
+  return id;
+}
+
 void ui_send(struct tui *t, const char *text) {
+  static uint64_t seq; /* one sequence for the run, over all groups */
   struct mcw_group *g = ui_current_group(t);
+  struct mcw_probe p = {0};
   struct mcw_tx tx;
+  struct timespec now;
+  uint8_t buf[MCW_PROBE_HDR + UI_LINE_MAX];
   char err[256], shown[128];
   size_t len = strlen(text);
-  int r;
+  int r, n;
 
   if (g == NULL) {
     ui_status(t, UI_WARN, "no group to send to");
@@ -173,20 +189,33 @@ void ui_send(struct tui *t, const char *text) {
     return;
   }
   mcw_endpoint_format(&g->ep, shown, sizeof(shown));
-  /* Plain text for now; the mcwatch probe format will wrap it later. */
+  /* An mcwatch probe carrying the text: other mcwatch show both. */
+  clock_gettime(CLOCK_REALTIME, &now);
+  p.sender_id = probe_id();
+  p.seq = seq;
+  p.send_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+  n = mcw_probe_encode(&p, text, len, 0, buf, sizeof(buf));
+  if (n < 0) {
+    ui_status(t, UI_ERROR, "send: text too long");
+    return;
+  }
   r = mcw_tx_open(&tx, &g->ep, UI_SEND_TTL, true, err, sizeof(err));
   if (r < 0) {
     ui_status(t, UI_ERROR, "send: %s", err);
     return;
   }
-  r = mcw_tx_send(&tx, text, len);
+  r = mcw_tx_send(&tx, buf, (size_t)n);
   mcw_tx_close(&tx);
-  if (r < 0)
+  if (r < 0) {
     ui_status(t, UI_ERROR, "send to %s via %s: %s", shown, g->ep.iface,
               strerror(-r));
-  else
-    ui_status(t, UI_INFO, "sent %zu bytes to %s via %s (TTL %d, loopback on)",
-              len, shown, g->ep.iface, UI_SEND_TTL);
+    return;
+  }
+  seq++;
+  ui_status(t, UI_INFO,
+            "sent probe #%llu (%zu bytes of text) to %s via %s (TTL %d, "
+            "loopback on)",
+            (unsigned long long)p.seq, len, shown, g->ep.iface, UI_SEND_TTL);
 }
 
 void ui_clear(struct tui *t) {

@@ -1,7 +1,8 @@
 /*
  * The inspector: one datagram over the whole screen, with its arrival,
- * sender, interface and sizes, the payload as escaped text wrapped to the
- * width, and a hexdump whose text column shows printable ASCII only. The
+ * sender, interface and sizes, its decoded stream header (probe, RTP,
+ * MPEG-TS, mcjoin, msend) when it has one, the payload as escaped text wrapped
+ * to the width, and a hexdump whose text column shows printable ASCII only. The
  * datagram is named by group and arrival number, so the view stays on it
  * while new traffic arrives, until the ring overwrites it.
  */
@@ -12,6 +13,7 @@
 
 #include "mcwatch/escape.h"
 #include "mcwatch/fmt.h"
+#include "mcwatch/stream.h"
 #include "ui.h"
 
 static const struct mcw_record *find_record(struct tui *t) {
@@ -152,7 +154,7 @@ static int draw_text(struct tui *t, const struct mcw_record *rec, int y,
 void ui_inspect_draw(struct tui *t) {
   const struct mcw_record *rec = find_record(t);
   char buf[200], a[MCW_ADDRSTRLEN], clock[32], ifn[IF_NAMESIZE], ep[128];
-  char n1[32], n2[32];
+  char n1[32], n2[32], hdr[300];
   int y = 0, lines, top;
   time_t secs;
   struct tm tm;
@@ -192,6 +194,10 @@ void ui_inspect_draw(struct tui *t) {
            : rec->caplen < rec->len ? " (raise --snap to keep more)"
                                     : "");
   field(t, ++y, "length", buf);
+  /* The decoded probe, RTP, TS, mcjoin or msend header, when it is one. */
+  if (mcw_stream_describe(rec->payload, rec->caplen, rec->len, hdr,
+                          sizeof(hdr))[0] != '\0')
+    field(t, ++y, "header", hdr);
   ui_hline(stdscr, ++y, 0, COLS);
   move(++y, 1);
   attron(ui_attr(t, UI_C_DIM));

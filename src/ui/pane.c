@@ -5,23 +5,84 @@
  * (newest first: arrival time, sender, length, escaped payload preview)
  * and the sender table. Rows are selected by arrival number, so a selected
  * datagram keeps its place on screen while new ones arrive above it.
- * Loss is not tracked yet (it needs the stream trackers); the column reads
- * "-" until loss_text() is wired to them.
+ * Loss comes from the stream trackers (mcwatch/stream.h): the group line
+ * sums its senders; a sender that is not a recognised stream reads "-",
+ * since mcwatch does not show a loss figure it has not measured. Probe
+ * datagrams show their sequence number and text instead of header bytes.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "mcwatch/escape.h"
 #include "mcwatch/fmt.h"
+#include "mcwatch/probe.h"
+#include "mcwatch/stream.h"
 #include "ui.h"
 
 #define MAX_ROWS 1024  /* rows of the list one can scroll through */
 #define MAX_SCAN 20000 /* records examined per draw when filtering */
 
-/* Loss of a group or sender, once stream trackers exist; "-" = not tracked. */
-static const char *loss_text(const struct mcw_group *g,
-                             const struct mcw_sender *s) {
-  return "-";
+/* "12 0.15%": a loss count and its share of what was expected. */
+static const char *loss_fmt(uint64_t lost, uint64_t expected, char *buf,
+                            size_t len) {
+  char n[32];
+  double pct = expected ? 100.0 * (double)lost / (double)expected : 0;
+
+  mcw_fmt_count(lost, n, sizeof(n));
+  if (lost == 0)
+    snprintf(buf, len, "0");
+  else
+    snprintf(buf, len, "%s %.*f%%", n, pct < 10 ? 2 : 1, pct);
+  return buf;
+}
+
+/* Loss of a sender; "-" when it is not a stream mcwatch can measure. */
+static const char *loss_text(const struct mcw_stream_figures *f, char *buf,
+                             size_t len) {
+  if (!f->tracked) {
+    if (f->is_ts)
+      snprintf(buf, len, "cc %llu", (unsigned long long)f->cc_errors);
+    else
+      mcw_strlcpy(buf, "-", len);
+    return buf;
+  }
+  return loss_fmt(f->lost, f->expected, buf, len);
+}
+
+/* The group's health for its figures line: loss, dup, reorder, CC errors. */
+static const char *group_loss(const struct mcw_health *h, char *buf,
+                              size_t len) {
+  char l[48];
+  int n;
+
+  if (h->tracked == 0 && h->ts_senders == 0) {
+    mcw_strlcpy(buf, "loss -", len);
+    return buf;
+  }
+  n = snprintf(buf, len, "loss %s",
+               h->tracked ? loss_fmt(h->lost, h->expected, l, sizeof(l)) : "-");
+  if (h->tracked && (h->dup || h->reordered))
+    n += snprintf(buf + n, len - (size_t)n, "  dup %llu  reord %llu",
+                  (unsigned long long)h->dup, (unsigned long long)h->reordered);
+  if (h->restarts && (size_t)n < len)
+    n += snprintf(buf + n, len - (size_t)n, "  restarts %llu",
+                  (unsigned long long)h->restarts);
+  if (h->ts_senders && (size_t)n < len)
+    snprintf(buf + n, len - (size_t)n, "  cc errors %llu",
+             (unsigned long long)h->cc_errors);
+  return buf;
+}
+
+/* The payload column of a probe: "#17 text" (text escaped by the caller). */
+static size_t probe_preview(const struct mcw_record *rec, char *buf, size_t len,
+                            const uint8_t **text, size_t *text_len) {
+  struct mcw_probe p;
+
+  if (mcw_probe_decode(rec->payload, rec->caplen, rec->len, &p) < 0)
+    return 0;
+  *text = p.text;
+  *text_len = p.text_avail;
+  return (size_t)snprintf(buf, len, "#%llu ", (unsigned long long)p.seq);
 }
 
 size_t ui_pane_rows(struct tui *t, const struct mcw_ring *r, uint32_t *out,
@@ -163,7 +224,7 @@ static const char *bits(double v, char *buf, size_t len) {
 static void draw_figures(struct tui *t, struct mcw_group *g,
                          const struct mcw_group_stats *st, int y, int x,
                          int w) {
-  char buf[300], a[16], b[24], c[32], d[16];
+  char buf[300], a[16], b[24], c[32], d[16], e[160];
   int used;
 
   move(y, x);
@@ -179,11 +240,14 @@ static void draw_figures(struct tui *t, struct mcw_group *g,
     used += ui_put(stdscr, buf, w - used);
     attroff(ui_attr(t, UI_C_DIM));
   }
-  snprintf(buf, sizeof(buf), "  total %s pkts %s  senders %u  loss %s",
+  snprintf(buf, sizeof(buf), "  total %s pkts %s  senders %u  %s",
            mcw_fmt_count(st->packets, c, sizeof(c)),
            mcw_fmt_bytes(st->bytes, d, sizeof(d)), st->senders,
-           loss_text(g, NULL));
+           group_loss(&st->health, e, sizeof(e)));
+  if (st->health.lost > 0 || st->health.cc_errors > 0)
+    attron(ui_attr(t, UI_C_WARN));
   used += ui_put(stdscr, buf, w - used);
+  attroff(ui_attr(t, UI_C_WARN));
   if (st->kernel_drops > 0 || w - used > 12) {
     snprintf(buf, sizeof(buf), "  drops %s",
              mcw_fmt_count(st->kernel_drops, c, sizeof(c)));
@@ -320,10 +384,20 @@ static void draw_list(struct tui *t, struct ui_pane *p, int y, int x, int h,
              (unsigned)rec->len);
     ui_put(stdscr, buf, w);
     if (c.payload > 0) {
-      size_t cap = rec->caplen < 512 ? rec->caplen : 512;
-      int used;
-      ui_escape(t, rec->payload, cap, esc, sizeof(esc));
-      used = ui_put_escaped(t, stdscr, esc, c.payload);
+      const uint8_t *text = rec->payload;
+      size_t cap = rec->caplen, pre;
+      char seq[32];
+      int used = 0;
+      pre = probe_preview(rec, seq, sizeof(seq), &text, &cap);
+      if (pre > 0) {
+        attron(ui_attr(t, UI_C_DIM));
+        used = ui_put(stdscr, seq, c.payload);
+        attroff(ui_attr(t, UI_C_DIM));
+      }
+      if (cap > 512)
+        cap = 512;
+      ui_escape(t, text, cap, esc, sizeof(esc));
+      used += ui_put_escaped(t, stdscr, esc, c.payload - used);
       if (rec->caplen < rec->len && used < c.payload) {
         attron(ui_attr(t, UI_C_DIM));
         addstr(t->utf8 ? "\u2026" : "+");
@@ -336,29 +410,48 @@ static void draw_list(struct tui *t, struct ui_pane *p, int y, int x, int h,
   }
 }
 
+/* KIND, DUP, REORD and JITTER for wide panes. */
+static void extra_columns(const struct mcw_stream_figures *f, char *buf,
+                          size_t len) {
+  char dup[16] = "-", reord[16] = "-", jit[24] = "-";
+
+  if (f->tracked) {
+    snprintf(dup, sizeof(dup), "%llu", (unsigned long long)f->dup);
+    snprintf(reord, sizeof(reord), "%llu", (unsigned long long)f->reordered);
+  }
+  if (f->has_jitter)
+    snprintf(jit, sizeof(jit), "%.2fms", f->jitter_ms);
+  snprintf(buf, len, " %6s %6s %6s %9s", mcw_kind_name(f->kind), dup, reord,
+           jit);
+}
+
 static void draw_senders(struct tui *t, struct ui_pane *p, int y, int x, int h,
                          int w) {
   struct mcw_group *g = p->group;
   int64_t mono = mcw_mono_ns(), wall = 0;
   char buf[240];
   int row = 0, sw = w >= 130 ? 30 : w < 76 ? 17 : 21, hidden = 0;
-  bool narrow = w < 76;
+  bool narrow = w < 83, wide = w >= 120;
 
   if (g->last_ns > 0) /* wall clock now, from the last arrival's two clocks */
     wall = g->last_ns + (mono - g->last_mono_ns);
   move(y, x);
   attron(ui_attr(t, UI_C_DIM) | A_UNDERLINE);
   if (narrow)
-    snprintf(buf, sizeof(buf), "  %-*s %9s %7s %7s %5s", sw, "SENDER",
+    snprintf(buf, sizeof(buf), "  %-*s %9s %7s %7s %12s", sw, "SENDER",
              "PACKETS", "PKT/S", "LAST", "LOSS");
   else
-    snprintf(buf, sizeof(buf), "  %-*s %10s %9s %7s %8s %7s %5s", sw, "SENDER",
+    snprintf(buf, sizeof(buf), "  %-*s %10s %9s %7s %8s %7s %12s", sw, "SENDER",
              "PACKETS", "BYTES", "PKT/S", "BIT/S", "LAST", "LOSS");
+  if (wide)
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " %6s %6s %6s %9s",
+             "KIND", "DUP", "REORD", "JITTER");
   ui_put_pad(stdscr, buf, w);
   attroff(ui_attr(t, UI_C_DIM) | A_UNDERLINE);
   for (uint32_t i = 0; i < g->senders.count; i++) {
     struct mcw_sender *s = &g->senders.items[i];
-    char a[MCW_ADDRSTRLEN], n1[32], n2[16], n3[16], n4[24], n5[16];
+    char a[MCW_ADDRSTRLEN], n1[32], n2[16], n3[16], n4[24], n5[16], loss[48];
+    struct mcw_stream_figures f;
     if (!ui_sender_match(t, &s->addr))
       continue;
     /* Keep the last row for the "+ N more" line when senders remain. */
@@ -373,15 +466,19 @@ static void draw_senders(struct tui *t, struct ui_pane *p, int y, int x, int h,
       mcw_fmt_age(wall - s->last_ns, n5, sizeof(n5));
     else
       mcw_strlcpy(n5, "-", sizeof(n5));
+    mcw_stream_figures(&s->stream, &f);
+    loss_text(&f, loss, sizeof(loss));
     if (narrow)
-      snprintf(buf, sizeof(buf), "  %-*s %9s %7s %7s %5s", sw, a, n1, n3, n5,
-               loss_text(g, s));
+      snprintf(buf, sizeof(buf), "  %-*s %9s %7s %7s %12s", sw, a, n1, n3, n5,
+               loss);
     else
-      snprintf(buf, sizeof(buf), "  %-*s %10s %9s %7s %8s %7s %5s", sw, a, n1,
+      snprintf(buf, sizeof(buf), "  %-*s %10s %9s %7s %8s %7s %12s", sw, a, n1,
                mcw_fmt_bytes(s->bytes, n2, sizeof(n2)), n3,
                mcw_fmt_si(mcw_rate_bps(&s->rate, mono, MCW_NS_PER_SEC), n4,
                           sizeof(n4)),
-               n5, loss_text(g, s));
+               n5, loss);
+    if (wide)
+      extra_columns(&f, buf + strlen(buf), sizeof(buf) - strlen(buf));
     move(y + 1 + row++, x);
     ui_put(stdscr, buf, w);
   }
