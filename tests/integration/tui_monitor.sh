@@ -100,11 +100,11 @@ wait_for_line "$TMP/recv.jsonl" 5 '"event":"join"' || fail "headless receiver di
 keys s
 expect 2 "send to $G1:$P1%lo via lo \(TTL 1" "send prompt does not show TTL and interface"
 typed "ping-from-tui"; keys Enter
-expect 3 "sent 13 bytes to $G1:$P1%lo via lo \(TTL 1" "send not confirmed"
+expect 3 "sent probe #0 \(13 bytes of text\) to $G1:$P1%lo via lo \(TTL 1" "send not confirmed"
 wait "$RECV_PID" || fail "headless receiver failed"
 RECV_PID=
 grep -q '"text":"ping-from-tui"' "$TMP/recv.jsonl" || fail "headless receiver did not get the message"
-expect 3 " ping-from-tui" "own message not in the list"
+expect 3 " #0 ping-from-tui" "own probe (sequence and text) not in the list"
 pass "s sends a message that a headless receiver gets"
 
 # 7. Hostile payload: OSC title and clear-screen stay escaped.
