@@ -153,7 +153,7 @@ static const struct ui_binding main_bindings[] = {
     {{'s'},
      "s",
      "Send",
-     "Send a text datagram to the selected group (TTL 1, loopback on).",
+     "Send a probe carrying a text to the selected group (TTL 1, loopback on).",
      k_send},
     {{'i'},
      "i",
