@@ -20,8 +20,9 @@
 #define BATCH_MAX 64
 #define BATCH_BYTES (1024 * 1024)
 #define RETRY_NS 50000 /* pause when the kernel has no buffer (ENOBUFS) */
-#define RETRIES 2000   /* about 0.1 s of retries before a datagram counts lost \
-                        */
+#define RETRIES                                                                \
+  2000 /* about 0.1 s of retries before a datagram counts lost                 \
+        */
 
 static int64_t now_ns(clockid_t c) {
   struct timespec ts;
