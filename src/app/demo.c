@@ -1,8 +1,9 @@
 /*
  * The built-in demo: two local senders on lo to the demo group, at different
- * rates and with different payloads (plain text, text with control bytes to
- * show the escaping, and binary), so a new user sees live traffic, several
- * senders and safe previews with no network at all.
+ * rates and with different payloads: mcwatch probes (with a deliberate gap
+ * in one sequence number of 50, so loss shows), text with control bytes to
+ * show the escaping, and binary. A new user sees live traffic, several
+ * senders, loss figures and safe previews with no network at all.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,6 +19,8 @@
 
 #include "app.h"
 #include "mcwatch/common.h"
+#include "mcwatch/msock.h"
+#include "mcwatch/probe.h"
 #include "mcwatch/tx.h"
 
 struct demo_sender {
@@ -25,7 +28,9 @@ struct demo_sender {
   struct mcw_tx tx;
   uv_timer_t timer;
   unsigned id;
-  uint64_t seq;
+  uint64_t seq;       /* datagrams sent */
+  uint64_t probe_seq; /* probe sequence number (with deliberate gaps) */
+  uint32_t probe_id;  /* probe sender id, new every run */
 };
 
 struct mcw_demo {
@@ -107,8 +112,7 @@ void mcw_demo_prepare(struct mcw_demo_prep *p, char *note, size_t len) {
              p->set_multicast && p->added_route ? " and " : "",
              p->added_route ? "route " MCW_DEMO_ADDR "/32" : "");
   else if (need_flag || need_route)
-    snprintf(note, len,
-             "demo: for other tools to send here, as root: %s%s%s",
+    snprintf(note, len, "demo: for other tools to send here, as root: %s%s%s",
              need_flag ? "ip link set lo multicast on" : "",
              need_flag && need_route ? "; " : "",
              need_route ? "ip route add " MCW_DEMO_ADDR "/32 dev lo" : "");
@@ -147,8 +151,34 @@ static void on_demo_closed(uv_handle_t *h) {
 }
 
 /* Builds the next payload of sender s: text, text with escapes, or binary. */
-static size_t demo_payload(struct demo_sender *s, uint8_t *buf, size_t len) {
+/* Builds the text of the next datagram of sender s. */
+static int demo_text(struct demo_sender *s, char *buf, size_t len,
+                     uint64_t skipped) {
   static const char *words[] = {"camera-1", "ticker", "sensor", "studio"};
+
+  if (skipped != 0)
+    return snprintf(buf, len, "demo skipped #%llu on purpose, to show loss",
+                    (unsigned long long)skipped);
+  if (s->seq % 10 == 9)
+    return snprintf(buf, len,
+                    "demo \x1b]0;title\x07 escapes stay "
+                    "\x1b[1mescaped\x1b[0m");
+  if (s->id == 0) /* a probe: its sequence number shows beside the text */
+    return snprintf(buf, len, "mcwatch demo sender 1 %s",
+                    words[s->seq % MCW_ARRAY_LEN(words)]);
+  return snprintf(buf, len, "mcwatch demo sender %u #%llu %s", s->id + 1,
+                  (unsigned long long)s->seq,
+                  words[s->seq % MCW_ARRAY_LEN(words)]);
+}
+
+/*
+ * Builds the next datagram of sender s. Sender 1 sends mcwatch probes and
+ * skips one sequence number in 50, so the demo shows loss being counted;
+ * sender 2 sends plain text and, one time in five, binary bytes.
+ */
+static size_t demo_payload(struct demo_sender *s, uint8_t *buf, size_t len) {
+  char text[128];
+  uint64_t skipped = 0;
   int n;
 
   if (s->id == 1 && s->seq % 5 == 4) {
@@ -156,15 +186,18 @@ static size_t demo_payload(struct demo_sender *s, uint8_t *buf, size_t len) {
       buf[i] = (uint8_t)(s->seq * 31 + i * 7);
     return 48 < len ? 48 : len;
   }
-  if (s->id == 0 && s->seq % 10 == 9)
-    n = snprintf(
-        (char *)buf, len,
-        "demo #%llu \x1b]0;title\x07 escapes stay \x1b[1mescaped\x1b[0m",
-        (unsigned long long)s->seq);
-  else
-    n = snprintf((char *)buf, len, "mcwatch demo sender %u #%llu %s", s->id + 1,
-                 (unsigned long long)s->seq,
-                 words[s->seq % MCW_ARRAY_LEN(words)]);
+  if (s->id == 1) {
+    n = demo_text(s, (char *)buf, len, 0);
+    return n > 0 ? (size_t)n : 0;
+  }
+  if (++s->probe_seq % 50 == 0)
+    skipped = s->probe_seq++;
+  n = demo_text(s, text, sizeof(text), skipped);
+  struct mcw_probe p = {.version = MCW_PROBE_VERSION,
+                        .sender_id = s->probe_id,
+                        .seq = s->probe_seq,
+                        .send_ns = (uint64_t)mcw_wall_ns()};
+  n = mcw_probe_encode(&p, text, n > 0 ? (size_t)n : 0, 0, buf, len);
   return n > 0 ? (size_t)n : 0;
 }
 
@@ -187,6 +220,7 @@ struct mcw_demo *mcw_demo_start(uv_loop_t *loop, const struct mcw_endpoint *ep,
     struct demo_sender *s = &d->s[i];
     s->demo = d;
     s->id = i;
+    s->probe_id = (uint32_t)(mcw_wall_ns() ^ ((uint64_t)getpid() << 16)) + i;
     if (mcw_tx_open(&s->tx, ep, 1, true, err, errlen) < 0) {
       if (i == 1)
         mcw_tx_close(&d->s[0].tx);
