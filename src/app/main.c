@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cli.h"
 #include "mcwatch/common.h"
 #include "mcwatch/ifscan.h"
 #include "mcwatch/json.h"
@@ -67,7 +68,8 @@ static void usage(FILE *f) {
       "  232.1.1.1:5000@10.0.0.5   source-specific (SSM) group\n"
       "  239.1.2.3:5000%eth0       on an interface (name, index or address)\n"
       "  [ff15::1234]:5000%eth0    IPv6 group (in brackets)\n"
-      "  239.1.2.3:5000%*          on every interface that is up with MULTICAST\n"
+      "  239.1.2.3:5000%*          on every interface that is up with "
+      "MULTICAST\n"
       "\n"
       "Modes:\n"
       "  -H, --headless            print JSON lines instead of the screen UI\n"
@@ -99,55 +101,6 @@ static void usage(FILE *f) {
       "error.\n"
       "See mcwatch(1) and docs/JSON.md for the headless output.\n",
       f);
-}
-
-/* Prints "mcwatch: <message>" and a hint, and exits with the usage code. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...) {
-  char msg[512];
-  va_list ap;
-
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
-  va_end(ap);
-  /* One hint at most: the message may already point somewhere. */
-  fprintf(stderr, "mcwatch: %s%s\n", msg,
-          strstr(msg, "(see mcwatch") ? "" : " (see mcwatch --help)");
-  exit(MCW_EXIT_USAGE);
-}
-
-static uint64_t parse_count(const char *opt, const char *s, uint64_t min,
-                            uint64_t max) {
-  char *end;
-  unsigned long long v;
-
-  if (*s < '0' || *s > '9')
-    usage_error("%s '%s': not a whole number", opt, s);
-  errno = 0;
-  v = strtoull(s, &end, 10);
-  if (*end != '\0')
-    usage_error("%s '%s': not a whole number", opt, s);
-  if (errno == ERANGE || v < min || v > max)
-    usage_error("%s %s: out of range; allowed %llu to %llu", opt, s,
-                (unsigned long long)min, (unsigned long long)max);
-  return v;
-}
-
-static double parse_seconds(const char *opt, const char *s, bool zero_ok) {
-  char *end;
-  double v;
-
-  if (!((*s >= '0' && *s <= '9') || *s == '.'))
-    usage_error("%s '%s': not a number of seconds", opt, s);
-  errno = 0;
-  v = strtod(s, &end);
-  if (*end != '\0' || !isfinite(v))
-    usage_error("%s '%s': not a number of seconds", opt, s);
-  if (v > 31536000.0)
-    usage_error("%s %s: more than a year", opt, s);
-  if (!zero_ok && v <= 0)
-    usage_error("%s %s: must be more than 0", opt, s);
-  return v;
 }
 
 static void raise_fd_limit(void) {
@@ -221,7 +174,7 @@ static void add_endpoint(struct mcw_options *o, const struct mcw_endpoint *ep,
     if (mcw_addr_equal(&x->group, &ep->group) && x->ifindex == ep->ifindex &&
         x->source.family == ep->source.family &&
         mcw_addr_same_host(&x->source, &ep->source))
-      usage_error("%s: given twice", text);
+      mcw_cli_error("%s: given twice", text);
   }
   o->endpoints =
       mcw_xrealloc(o->endpoints, (o->nendpoints + 1) * sizeof(*o->endpoints));
@@ -262,37 +215,37 @@ int main(int argc, char **argv) {
       break;
     case 'i':
       if (optarg[0] == '\0')
-        usage_error("--iface: empty interface name");
+        mcw_cli_error("--iface: empty interface name");
       o.iface = optarg;
       break;
     case 'n':
-      o.count = parse_count("--count", optarg, 1, UINT64_MAX);
+      o.count = mcw_cli_whole("--count", optarg, 1, UINT64_MAX);
       break;
     case 'd':
-      o.duration = parse_seconds("--duration", optarg, false);
+      o.duration = mcw_cli_decimal("--duration", optarg, 0, 31536000, false);
       break;
     case OPT_INTERVAL:
-      o.interval = parse_seconds("--interval", optarg, true);
+      o.interval = mcw_cli_decimal("--interval", optarg, 0, 86400, true);
       if (o.interval > 0 && o.interval < 0.01)
-        usage_error("--interval %s: under 0.01 s", optarg);
+        mcw_cli_error("--interval %s: under 0.01 s", optarg);
       break;
     case OPT_STATS_ONLY:
       o.stats_only = true;
       break;
     case OPT_HISTORY:
       o.engine.group.history =
-          (uint32_t)parse_count("--history", optarg, 1, 1000000);
+          (uint32_t)mcw_cli_whole("--history", optarg, 1, 1000000);
       break;
     case OPT_SNAP:
-      o.engine.group.snap = (uint32_t)parse_count("--snap", optarg, 0, 4096);
+      o.engine.group.snap = (uint32_t)mcw_cli_whole("--snap", optarg, 0, 4096);
       break;
     case OPT_RCVBUF:
       o.engine.rcvbuf =
-          (int)parse_count("--rcvbuf", optarg, 0, 1024u * 1024 * 1024);
+          (int)mcw_cli_whole("--rcvbuf", optarg, 0, 1024u * 1024 * 1024);
       break;
     case OPT_MAX_SENDERS:
       o.engine.group.max_senders =
-          (uint32_t)parse_count("--max-senders", optarg, 1, 65536);
+          (uint32_t)mcw_cli_whole("--max-senders", optarg, 1, 65536);
       break;
     case OPT_NO_COLOR:
       o.color = false;
@@ -304,23 +257,23 @@ int main(int argc, char **argv) {
       printf("mcwatch %s\n", MCWATCH_VERSION);
       return MCW_EXIT_OK;
     case ':':
-      usage_error("%s: needs a value", argv[optind - 1]);
+      mcw_cli_error("%s: needs a value", argv[optind - 1]);
     default:
       if (optopt != 0)
-        usage_error("-%c: unknown option", optopt);
-      usage_error("%s: unknown option", argv[optind - 1]);
+        mcw_cli_error("-%c: unknown option", optopt);
+      mcw_cli_error("%s: unknown option", argv[optind - 1]);
     }
   }
 
   if (o.list_interfaces && (o.demo || o.headless || optind < argc))
-    usage_error("--list-interfaces takes no endpoints and no other mode");
+    mcw_cli_error("--list-interfaces takes no endpoints and no other mode");
   if (o.json && !o.list_interfaces)
-    usage_error("--json goes with --list-interfaces (headless output is "
-                "always JSON)");
+    mcw_cli_error("--json goes with --list-interfaces (headless output is "
+                  "always JSON)");
   if (!o.demo && !o.list_interfaces && optind >= argc)
-    usage_error("no group to watch; give GROUP:PORT, or try --demo");
+    mcw_cli_error("no group to watch; give GROUP:PORT, or try --demo");
   if (o.stats_only && !o.headless)
-    usage_error("--stats-only goes with --headless");
+    mcw_cli_error("--stats-only goes with --headless");
 
   r = mcw_ifscan(&ifaces);
   if (r < 0) {
@@ -357,7 +310,7 @@ int main(int argc, char **argv) {
     int n;
     if (mcw_endpoint_parse(argv[i], &ep, err, sizeof(err)) < 0) {
       mcw_iface_list_free(&ifaces);
-      usage_error("%s", err);
+      mcw_cli_error("%s", err);
     }
     all = mcw_xcalloc(ifaces.count + 1, sizeof(*all));
     n = mcw_endpoint_resolve_all(&ep, &ifaces, def, all, ifaces.count + 1, err,
@@ -365,7 +318,7 @@ int main(int argc, char **argv) {
     if (n < 0) {
       free(all);
       mcw_iface_list_free(&ifaces);
-      usage_error("%s", err);
+      mcw_cli_error("%s", err);
     }
     for (int k = 0; k < n; k++)
       add_endpoint(&o, &all[k], argv[i]);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cli.h"
 #include "mcwatch/common.h"
 #include "mcwatch/ifscan.h"
 #include "mcwatch/probe.h"
@@ -74,60 +75,6 @@ static void send_usage(FILE *f) {
         f);
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-send_usage_error(const char *fmt, ...) {
-  va_list ap;
-
-  fputs("mcwatch send: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputs(" (see mcwatch send --help)\n", stderr);
-  exit(MCW_EXIT_USAGE);
-}
-
-static double parse_number(const char *opt, const char *s, double min,
-                           double max) {
-  char *end;
-  double v;
-
-  errno = 0;
-  v = strtod(s, &end);
-  if (end == s || *end != '\0' || !isfinite(v) || s[0] == '-' || s[0] == '+')
-    send_usage_error("%s '%s': not a number", opt, s);
-  if (v < min || v > max)
-    send_usage_error("%s %s: out of range; allowed %g to %g", opt, s, min, max);
-  return v;
-}
-
-static uint64_t parse_whole(const char *opt, const char *s, uint64_t min,
-                            uint64_t max) {
-  char *end;
-  unsigned long long v;
-
-  if (*s < '0' || *s > '9')
-    send_usage_error("%s '%s': not a whole number", opt, s);
-  errno = 0;
-  v = strtoull(s, &end, 10);
-  if (*end != '\0')
-    send_usage_error("%s '%s': not a whole number", opt, s);
-  if (errno == ERANGE || v < min || v > max)
-    send_usage_error("%s %s: out of range; allowed %llu to %llu", opt, s,
-                     (unsigned long long)min, (unsigned long long)max);
-  return v;
-}
-
-static uint32_t random_id(void) {
-  uint32_t id;
-
-  if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != (ssize_t)sizeof(id)) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    id = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() << 16;
-  }
-  return id;
-}
-
 /* Resolves the endpoints of argv[first..argc) into eps; exits 2 on error. */
 static size_t resolve(char **argv, int first, int argc, const char *iface,
                       struct mcw_endpoint *eps) {
@@ -149,13 +96,13 @@ static size_t resolve(char **argv, int first, int argc, const char *iface,
     if (mcw_endpoint_parse(argv[i], ep, err, sizeof(err)) < 0 ||
         mcw_endpoint_resolve(ep, &list, def, err, sizeof(err)) < 0) {
       mcw_iface_list_free(&list);
-      send_usage_error("%s", err);
+      mcw_cli_error("%s", err);
     }
     if (mcw_endpoint_has_source(ep)) {
       mcw_iface_list_free(&list);
-      send_usage_error("%s: a source (@) is for receiving; send to "
-                       "GROUP:PORT[%%IFACE]",
-                       argv[i]);
+      mcw_cli_error("%s: a source (@) is for receiving; send to "
+                    "GROUP:PORT[%%IFACE]",
+                    argv[i]);
     }
     n++;
   }
@@ -195,6 +142,7 @@ int mcw_run_send(int argc, char **argv) {
   size_t n, opened = 0;
   int c, r;
 
+  mcw_cli_init("mcwatch send", "mcwatch send --help");
   memset(&cfg, 0, sizeof(cfg));
   cfg.rate = RATE_DEFAULT;
   optind = 1;
@@ -206,28 +154,29 @@ int mcw_run_send(int argc, char **argv) {
       cfg.text = optarg;
       cfg.text_len = strlen(optarg);
       if (cfg.text_len > MCW_PROBE_MAX - MCW_PROBE_HDR)
-        send_usage_error("--text: longer than %d bytes",
-                         MCW_PROBE_MAX - MCW_PROBE_HDR);
+        mcw_cli_error("--text: longer than %d bytes",
+                      MCW_PROBE_MAX - MCW_PROBE_HDR);
       break;
     case 's':
       cfg.size =
-          (size_t)parse_whole("--size", optarg, MCW_PROBE_HDR, MCW_PROBE_MAX);
+          (size_t)mcw_cli_whole("--size", optarg, MCW_PROBE_HDR, MCW_PROBE_MAX);
       break;
     case 'r':
-      cfg.rate = parse_number("--rate", optarg, 0.001, RATE_MAX);
+      cfg.rate = mcw_cli_decimal("--rate", optarg, 0.001, RATE_MAX, false);
       break;
     case 'n':
-      cfg.count = parse_whole("--count", optarg, 1, UINT64_MAX);
+      cfg.count = mcw_cli_whole("--count", optarg, 1, UINT64_MAX);
       break;
     case 'd':
-      cfg.duration = parse_number("--duration", optarg, 0.001, 31536000.0);
+      cfg.duration =
+          mcw_cli_decimal("--duration", optarg, 0.001, 31536000.0, false);
       break;
     case 'T':
-      ttl = (long)parse_whole("--ttl", optarg, 0, 255);
+      ttl = (long)mcw_cli_whole("--ttl", optarg, 0, 255);
       break;
     case 'i':
       if (optarg[0] == '\0')
-        send_usage_error("--iface: empty interface name");
+        mcw_cli_error("--iface: empty interface name");
       iface = optarg;
       break;
     case OPT_NO_LOOP:
@@ -237,19 +186,19 @@ int mcw_run_send(int argc, char **argv) {
       send_usage(stdout);
       return MCW_EXIT_OK;
     case ':':
-      send_usage_error("%s: needs a value", argv[optind - 1]);
+      mcw_cli_error("%s: needs a value", argv[optind - 1]);
     default:
       if (optopt != 0)
-        send_usage_error("-%c: unknown option", optopt);
-      send_usage_error("%s: unknown option", argv[optind - 1]);
+        mcw_cli_error("-%c: unknown option", optopt);
+      mcw_cli_error("%s: unknown option", argv[optind - 1]);
     }
   }
   if (optind >= argc)
-    send_usage_error("no group to send to; give GROUP:PORT");
+    mcw_cli_error("no group to send to; give GROUP:PORT");
   if (cfg.size != 0 && cfg.size < MCW_PROBE_HDR + cfg.text_len)
-    send_usage_error("--size %zu: smaller than the probe header (%d bytes) "
-                     "and the text (%zu bytes)",
-                     cfg.size, MCW_PROBE_HDR, cfg.text_len);
+    mcw_cli_error("--size %zu: smaller than the probe header (%d bytes) "
+                  "and the text (%zu bytes)",
+                  cfg.size, MCW_PROBE_HDR, cfg.text_len);
 
   eps = mcw_xcalloc((size_t)(argc - optind), sizeof(*eps));
   n = resolve(argv, optind, argc, iface, eps);
@@ -275,7 +224,7 @@ int mcw_run_send(int argc, char **argv) {
 
   cfg.tx = tx;
   cfg.ntx = n;
-  cfg.sender_id = random_id();
+  cfg.sender_id = mcw_cli_random_id();
   cfg.stop = &stop_flag;
   r = mcw_txrun(&cfg, &res);
   summary(&res, eps, n);
