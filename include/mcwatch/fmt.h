@@ -21,6 +21,11 @@
  * Negative or non-finite values read "-". Returns buf.
  */
 const char *mcw_fmt_si(double v, char *buf, size_t len);
+/*
+ * Fits ASCII text s into width columns: unchanged when short enough, else
+ * its head and tail joined by "~" (an address keeps its port). Returns buf.
+ */
+const char *mcw_fmt_fit(const char *s, size_t width, char *buf, size_t len);
 
 /* Writes a byte count as "512 B", "1.2 kB", "34.5 MB" (powers of 1000). */
 const char *mcw_fmt_bytes(uint64_t v, char *buf, size_t len);

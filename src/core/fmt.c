@@ -136,3 +136,28 @@ double mcw_fmt_spark(const double *v, size_t n, unsigned nlevels,
   }
   return max;
 }
+
+const char *mcw_fmt_fit(const char *s, size_t width, char *buf, size_t len) {
+  size_t n = strlen(s), head, tail;
+
+  if (len == 0)
+    return buf;
+  if (width >= len)
+    width = len - 1;
+  if (n <= width) {
+    memcpy(buf, s, n + 1);
+    return buf;
+  }
+  if (width < 3) { /* no room for both ends */
+    memcpy(buf, s, width);
+    buf[width] = '\0';
+    return buf;
+  }
+  tail = (width - 1) / 2;
+  head = width - 1 - tail;
+  memcpy(buf, s, head);
+  buf[head] = '~';
+  memcpy(buf + head + 1, s + n - tail, tail);
+  buf[width] = '\0';
+  return buf;
+}

@@ -369,7 +369,7 @@ static void draw_list(struct tui *t, struct ui_pane *p, int y, int x, int h,
   }
   for (int i = 0; i < show && top + (size_t)i < n; i++) {
     const struct mcw_record *rec = mcw_ring_recent(r, rows[top + (size_t)i]);
-    char a[MCW_ADDRSTRLEN], clock[20], num[24];
+    char a[MCW_ADDRSTRLEN], fit[MCW_ADDRSTRLEN], clock[20], num[24];
     char esc[MCW_ESC_MAX(512)];
     bool sel = focused && top + (size_t)i == j;
     attr_t at = sel && p->sel != 0 ? ui_attr(t, UI_C_SEL) : A_NORMAL;
@@ -377,10 +377,11 @@ static void draw_list(struct tui *t, struct ui_pane *p, int y, int x, int h,
     move(y + 1 + i, x);
     attron(at);
     snprintf(num, sizeof(num), "%llu ", (unsigned long long)rec->number);
+    mcw_addr_format_port(&rec->src, a, sizeof(a));
     snprintf(buf, sizeof(buf), "%s%*s%s %-*s %*u  ",
              sel ? (t->utf8 ? "\u25b8 " : "> ") : "  ", c.num, c.num ? num : "",
              ui_clock(rec->ts_ns, clock, sizeof(clock)), c.sender,
-             mcw_addr_format_port(&rec->src, a, sizeof(a)), c.len,
+             mcw_fmt_fit(a, (size_t)c.sender, fit, sizeof(fit)), c.len,
              (unsigned)rec->len);
     ui_put(stdscr, buf, w);
     if (c.payload > 0) {
@@ -431,7 +432,7 @@ static void draw_senders(struct tui *t, struct ui_pane *p, int y, int x, int h,
   int64_t mono = mcw_mono_ns(), wall = 0;
   char buf[240];
   int row = 0, sw = w >= 130 ? 30 : w < 76 ? 17 : 21, hidden = 0;
-  bool narrow = w < 83, wide = w >= 120;
+  bool narrow = w < 83, wide = w >= 120, full = false;
 
   if (g->last_ns > 0) /* wall clock now, from the last arrival's two clocks */
     wall = g->last_ns + (mono - g->last_mono_ns);
@@ -450,16 +451,19 @@ static void draw_senders(struct tui *t, struct ui_pane *p, int y, int x, int h,
   attroff(ui_attr(t, UI_C_DIM) | A_UNDERLINE);
   for (uint32_t i = 0; i < g->senders.count; i++) {
     struct mcw_sender *s = &g->senders.items[i];
-    char a[MCW_ADDRSTRLEN], n1[32], n2[16], n3[16], n4[24], n5[16], loss[48];
+    char a[MCW_ADDRSTRLEN], fit[MCW_ADDRSTRLEN], n1[32], n2[16], n3[16], n4[24],
+        n5[16], loss[48];
     struct mcw_stream_figures f;
     if (!ui_sender_match(t, &s->addr))
       continue;
     /* Keep the last row for the "+ N more" line when senders remain. */
-    if (row >= h - 1 || (row == h - 2 && i + 1 < g->senders.count)) {
+    if (full || row >= h - 1 || (row == h - 2 && i + 1 < g->senders.count)) {
+      full = true; /* once one is left out, so are the rest */
       hidden++;
       continue;
     }
-    mcw_addr_format_port(&s->addr, a, sizeof(a));
+    mcw_addr_format_port(&s->addr, fit, sizeof(fit));
+    mcw_fmt_fit(fit, (size_t)sw, a, sizeof(a));
     mcw_fmt_count(s->packets, n1, sizeof(n1));
     mcw_fmt_si(mcw_rate_pps(&s->rate, mono, MCW_NS_PER_SEC), n3, sizeof(n3));
     if (wall)

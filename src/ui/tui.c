@@ -32,6 +32,13 @@ static int stdin_flags = -1;
 
 static void restore_terminal(struct tui *t) {
   if (t->curses_on) {
+    /*
+     * Blank the screen first: a terminal (tmux, for one) that was resized
+     * while on the alternate screen may keep what lies beyond the old size
+     * when it switches back.
+     */
+    erase();
+    refresh();
     endwin();
     t->curses_on = false;
   }

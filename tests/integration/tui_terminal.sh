@@ -109,3 +109,31 @@ expect ascii 5 "joined" "C-locale session did not start"
   fail "testsend"
 expect ascii 3 'ascii h\\u\{00e9\}llo' "C locale: non-ASCII payload not escaped"
 pass "C locale: non-ASCII shown escaped"
+
+# 7. Grown into tiled panes, then quit: the shell's screen has no leftovers.
+run grow "\"$MCWATCH\" $EP 239.255.8.2:8002%lo"
+expect grow 5 "joined" "two-group session did not start"
+$TM resize-window -t grow -x 250 -y 70
+sleep 0.5
+$TM send-keys -t grow q
+expect grow 5 "^EXIT=0$" "grown session: not exit 0"
+$TM capture-pane -p -t grow | grep -q '│\||' &&
+  fail "grown session left the tile separator on the shell's screen"
+pass "grown to tiled panes and quit: no leftovers on the screen"
+
+# 8. More senders than rows: the first ones show, then "+ N more", none lost.
+$TM new-session -d -s many -x 80 -y 24 "\"$MCWATCH\" 239.255.8.3:8003%lo; exec sleep 60" ||
+  fail "tmux new-session many"
+expect many 5 "joined" "many-senders session did not start"
+for p in $(seq 40001 40012); do
+  "$TESTSEND" 239.255.8.3 8003 lo 1 --text "s$p" --sport $p --source 127.0.0.1 >/dev/null ||
+    fail "testsend"
+done
+expect many 3 '\+ [0-9]+ more senders' "no '+ N more senders' line"
+shown=$($TM capture-pane -p -t many | grep -Ec '^  127\.0\.0\.1:400[0-9]+ +[0-9]+ ')
+more=$($TM capture-pane -p -t many | grep -Eo '\+ [0-9]+ more' | grep -Eo '[0-9]+')
+[ $((shown + more)) = 12 ] || fail "sender table: $shown shown + $more more != 12"
+$TM capture-pane -p -t many | grep -q '^  127\.0\.0\.1:40001 ' || fail "first sender not shown"
+$TM capture-pane -p -t many | grep -q '^  127\.0\.0\.1:40012 ' &&
+  fail "last sender shown while others are hidden"
+pass "sender table: $shown senders shown, + $more more, none skipped"

@@ -108,11 +108,29 @@ static void test_spark(void **state) {
   assert_int_equal(out[0], 0);
 }
 
+static void test_fit(void **state) {
+  char b[64];
+  (void)state;
+  assert_string_equal(mcw_fmt_fit("10.0.0.1:5000", 21, b, sizeof(b)),
+                      "10.0.0.1:5000");
+  /* Head and tail of a long IPv6 sender: the port survives. */
+  assert_string_equal(
+      mcw_fmt_fit("[fe80::8c46:aaff:fea0:8239]:48788", 21, b, sizeof(b)),
+      "[fe80::8c4~239]:48788");
+  assert_string_equal(mcw_fmt_fit("abcdef", 6, b, sizeof(b)), "abcdef");
+  assert_string_equal(mcw_fmt_fit("abcdefg", 6, b, sizeof(b)), "abc~fg");
+  assert_string_equal(mcw_fmt_fit("abcdefg", 2, b, sizeof(b)), "ab");
+  assert_string_equal(mcw_fmt_fit("abcdefg", 0, b, sizeof(b)), "");
+  /* The buffer bounds the width. */
+  assert_string_equal(mcw_fmt_fit("abcdefg", 30, b, 5), "ab~g");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_si),      cmocka_unit_test(test_bytes),
-      cmocka_unit_test(test_count),   cmocka_unit_test(test_age),
-      cmocka_unit_test(test_hexline), cmocka_unit_test(test_spark),
+      cmocka_unit_test(test_fit),   cmocka_unit_test(test_si),
+      cmocka_unit_test(test_bytes), cmocka_unit_test(test_count),
+      cmocka_unit_test(test_age),   cmocka_unit_test(test_hexline),
+      cmocka_unit_test(test_spark),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
