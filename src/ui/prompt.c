@@ -8,6 +8,7 @@
  * screen lists them too.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <wctype.h>
 
@@ -243,7 +244,15 @@ void ui_prompt_draw(struct tui *t) {
   move(y, 0);
   clrtoeol();
   attron(ui_attr(t, UI_C_KEY));
-  tw = ui_put(stdscr, p->title, COLS / 2 > 10 ? COLS / 2 : COLS);
+  if ((int)strlen(p->title) > COLS / 3) {
+    /* Narrow terminal: "join GROUP:PORT...: " becomes "join: ". */
+    char brief[32];
+    size_t n = strcspn(p->title, " :");
+    snprintf(brief, sizeof(brief), "%.*s: ", (int)(n < 20 ? n : 20), p->title);
+    tw = ui_put(stdscr, brief, COLS / 3 > 4 ? COLS / 3 : COLS);
+  } else {
+    tw = ui_put(stdscr, p->title, COLS);
+  }
   attroff(ui_attr(t, UI_C_KEY));
   avail = COLS - tw - 1;
   if (avail < 1)

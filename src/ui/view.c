@@ -265,7 +265,11 @@ static void draw_help(struct tui *t) {
 void ui_draw(struct tui *t) {
   erase();
   if (LINES < 6 || COLS < 30) {
-    mvaddstr(0, 0, "mcwatch: terminal too small");
+    /* Said in words that fit, with the size needed. */
+    move(0, 0);
+    ui_put(stdscr, COLS >= 24 ? "terminal too small:" : "too small", COLS);
+    move(1, 0);
+    ui_put(stdscr, "need 30x6", COLS);
   } else {
     switch (t->mode) {
     case UI_HELP:
