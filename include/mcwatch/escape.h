@@ -7,9 +7,12 @@
  * or overlong sequences, surrogates, anything beyond U+10FFFF). Escaped as
  * \u{hhhh} (lowercase hex, at least four digits): the C1 controls
  * U+0080..U+009F, the bidirectional controls U+061C, U+200E, U+200F,
- * U+202A..U+202E and U+2066..U+2069, the separators U+2028 and U+2029, and
- * U+FEFF. The output never contains a byte below 0x20, 0x7F, or any of
- * those code points, and is always valid UTF-8.
+ * U+202A..U+202E and U+2066..U+2069, the separators U+2028 and U+2029,
+ * U+FEFF, and the invisible characters U+200B, U+200C, U+2060..U+2064,
+ * U+206A..U+206F, U+FFF9..U+FFFB and the tags U+E0000..U+E007F (U+200D,
+ * the zero width joiner, passes: emoji sequences need it). The output never
+ * contains a byte below 0x20, 0x7F, or any of those code points, and is always
+ * valid UTF-8.
  */
 #ifndef MCWATCH_ESCAPE_H
 #define MCWATCH_ESCAPE_H

@@ -79,7 +79,14 @@ bool mcw_escape_cp_unsafe(uint32_t cp) {
     break;
   }
   return (cp >= 0x202a && cp <= 0x202e) || /* LRE RLE PDF LRO RLO */
-         (cp >= 0x2066 && cp <= 0x2069);   /* LRI RLI FSI PDI */
+         (cp >= 0x2066 && cp <= 0x2069) || /* LRI RLI FSI PDI */
+         /* Invisible characters that hide or fake text. U+200D (zero
+            width joiner) stays: emoji sequences need it. */
+         cp == 0x200b || cp == 0x200c ||   /* ZW space, ZW non-joiner */
+         (cp >= 0x2060 && cp <= 0x2064) || /* word joiner, invisibles */
+         (cp >= 0x206a && cp <= 0x206f) || /* deprecated format controls */
+         (cp >= 0xfff9 && cp <= 0xfffb) || /* interlinear annotation */
+         (cp >= 0xe0000 && cp <= 0xe007f); /* tag characters */
 }
 
 /* Renders \u{hhhh} (at least four hex digits) into u; returns its length. */

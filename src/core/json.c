@@ -65,14 +65,23 @@ static void value(struct mcw_json *j, const char *s, size_t n) {
 }
 
 /* Writes the \uXXXX escape of code point cp (at most U+FFFF) at p. */
-static size_t put_u(char *p, uint32_t cp) {
+static size_t put_u16(char *p, uint32_t u) {
   p[0] = '\\';
   p[1] = 'u';
-  p[2] = hexdigits[(cp >> 12) & 0xf];
-  p[3] = hexdigits[(cp >> 8) & 0xf];
-  p[4] = hexdigits[(cp >> 4) & 0xf];
-  p[5] = hexdigits[cp & 0xf];
+  p[2] = hexdigits[(u >> 12) & 0xf];
+  p[3] = hexdigits[(u >> 8) & 0xf];
+  p[4] = hexdigits[(u >> 4) & 0xf];
+  p[5] = hexdigits[u & 0xf];
   return 6;
+}
+
+/* Writes cp as \uXXXX, or as a surrogate pair beyond the BMP (RFC 8259). */
+static size_t put_u(char *p, uint32_t cp) {
+  if (cp <= 0xffff)
+    return put_u16(p, cp);
+  cp -= 0x10000;
+  put_u16(p, 0xd800 + (cp >> 10));
+  return 6 + put_u16(p + 6, 0xdc00 + (cp & 0x3ff));
 }
 
 /* Writes one ASCII byte at p, escaped if JSON or a terminal needs it. */

@@ -56,12 +56,15 @@ static size_t encode(uint32_t cp, uint8_t *p) {
 
 /* The code points the output must never contain raw, listed independently. */
 static int forbidden(uint32_t cp) {
-  static const uint32_t single[] = {0x061c, 0x200e, 0x200f,
-                                    0x2028, 0x2029, 0xfeff};
+  static const uint32_t single[] = {0x061c, 0x200b, 0x200c, 0x200e,
+                                    0x200f, 0x2028, 0x2029, 0xfeff};
 
   if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
     return 1;
   if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+    return 1;
+  if ((cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206a && cp <= 0x206f) ||
+      (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f))
     return 1;
   for (size_t i = 0; i < MCW_ARRAY_LEN(single); i++)
     if (cp == single[i])
@@ -266,11 +269,17 @@ static void test_truncated_and_resync(void **state) {
 }
 
 static void test_bidi_and_invisible(void **state) {
-  static const uint32_t escaped[] = {0x061c, 0x200e, 0x200f, 0x202a, 0x202b,
-                                     0x202c, 0x202d, 0x202e, 0x2066, 0x2067,
-                                     0x2068, 0x2069, 0x2028, 0x2029, 0xfeff};
-  static const uint32_t passed[] = {0x061b, 0x061d, 0x200d, 0x2027, 0x202f,
-                                    0x2065, 0x206a, 0xfefe, 0xff01};
+  static const uint32_t escaped[] = {
+      0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066,
+      0x2067, 0x2068, 0x2069, 0x2028, 0x2029, 0xfeff,
+      /* invisible: zero width space and non-joiner, word joiner and
+         invisible operators, deprecated format controls, interlinear
+         annotation, tags */
+      0x200b, 0x200c, 0x2060, 0x2064, 0x206a, 0x206f, 0xfff9, 0xfffb, 0xe0000,
+      0xe0041, 0xe007f};
+  static const uint32_t passed[] = {0x061b, 0x061d, 0x200d,  0x2027,
+                                    0x202f, 0x2065, 0x2070,  0xfefe,
+                                    0xfffc, 0xff01, 0xdffff, 0xe0080};
   uint8_t in[4];
   char expect[16];
 

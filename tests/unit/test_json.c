@@ -173,6 +173,11 @@ static void test_utf8(void **state) {
   EXPECT_STR("\xd8\x9c\xe2\x81\xa6", "\"\\u061c\\u2066\"");
   EXPECT_STR("\xe2\x80\xa8\xe2\x80\xa9\xef\xbb\xbf",
              "\"\\u2028\\u2029\\ufeff\"");
+  /* Invisible: zero width space; beyond the BMP a surrogate pair (tag A). */
+  EXPECT_STR("a\xe2\x80\x8b"
+             "b",
+             "\"a\\u200bb\"");
+  EXPECT_STR("\xf3\xa0\x81\x81", "\"\\udb40\\udc41\"");
 }
 
 static void test_invalid_utf8(void **state) {
