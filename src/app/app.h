@@ -16,6 +16,8 @@
 #define MCW_EXIT_FAILURE 1
 #define MCW_EXIT_USAGE 2
 
+#define MCW_RING_MAX (UINT64_C(256) << 20) /* --history x --snap, per group */
+
 #define MCW_DEMO_ADDR "239.255.42.42"
 #define MCW_DEMO_GROUP MCW_DEMO_ADDR ":4242"
 #define MCW_DEMO_IFACE "lo"
@@ -26,13 +28,13 @@ struct mcw_options {
   bool list_interfaces;
   bool json;
   bool stats_only;
-  bool color;            /* TUI: false with --no-color or NO_COLOR */
-  const char *iface;     /* default interface for endpoints without % */
+  bool color;                /* TUI: false with --no-color or NO_COLOR */
+  const char *iface;         /* default interface for endpoints without % */
   const char *default_iface; /* the one main picked when iface is NULL */
-  uint64_t count;        /* stop after this many datagrams; 0 = never */
-  double duration;       /* stop after this many seconds; 0 = never */
-  double interval;       /* seconds between stats lines; 0 = none */
-  char notice[320];      /* a message for the user at start (demo set-up) */
+  uint64_t count;            /* stop after this many datagrams; 0 = never */
+  double duration;           /* stop after this many seconds; 0 = never */
+  double interval;           /* seconds between stats lines; 0 = none */
+  char notice[320];          /* a message for the user at start (demo set-up) */
   struct mcw_engine_config engine;
   struct mcw_endpoint *endpoints;
   size_t nendpoints;

@@ -88,7 +88,10 @@ static void usage(FILE *f) {
       "= off)\n"
       "      --stats-only          headless: no datagram lines, only stats\n"
       "      --history N           datagrams kept per group (default 1000)\n"
-      "      --snap BYTES          payload bytes kept and shown (default 256)\n"
+      "      --snap BYTES          payload bytes kept and shown (default "
+      "256);\n"
+      "                            history x snap is the memory per group\n"
+      "                            (at most 256 MiB)\n"
       "      --rcvbuf BYTES        socket receive buffer to ask for (default "
       "4194304)\n"
       "      --max-senders N       senders tracked per group (default 256)\n"
@@ -274,6 +277,15 @@ int main(int argc, char **argv) {
     mcw_cli_error("no group to watch; give GROUP:PORT, or try --demo");
   if (o.stats_only && !o.headless)
     mcw_cli_error("--stats-only goes with --headless");
+  /* The ring is allocated per group up front: keep it sane. */
+  if ((uint64_t)o.engine.group.history * o.engine.group.snap > MCW_RING_MAX)
+    mcw_cli_error("--history %u with --snap %u would keep %llu MiB of payload "
+                  "per group; at most %llu MiB",
+                  o.engine.group.history, o.engine.group.snap,
+                  (unsigned long long)((uint64_t)o.engine.group.history *
+                                           o.engine.group.snap >>
+                                       20),
+                  (unsigned long long)(MCW_RING_MAX >> 20));
 
   r = mcw_ifscan(&ifaces);
   if (r < 0) {
@@ -286,9 +298,16 @@ int main(int argc, char **argv) {
     return r;
   }
 
-  if (o.iface != NULL)
+  if (o.iface != NULL) {
+    /* Checked even when every endpoint names its own: a typo is a typo. */
+    struct mcw_endpoint probe = {.group = {.family = AF_INET}};
+    mcw_strlcpy(probe.iface, o.iface, sizeof(probe.iface));
+    if (mcw_endpoint_resolve(&probe, &ifaces, NULL, err, sizeof(err)) < 0) {
+      mcw_iface_list_free(&ifaces);
+      mcw_cli_error("--iface %s", err);
+    }
     def = o.iface;
-  else if (mcw_ifscan_default_route(defiface, sizeof(defiface)) == 0)
+  } else if (mcw_ifscan_default_route(defiface, sizeof(defiface)) == 0)
     def = defiface;
   else
     def = "lo";

@@ -11,6 +11,7 @@
 #include "mcwatch/engine.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +226,11 @@ int mcw_engine_join(struct mcw_engine *e, const struct mcw_endpoint *ep,
   snprintf(text, sizeof(text), "joined %s",
            mcw_endpoint_format(ep, eptext, sizeof(eptext)));
   emit(e, MCW_EV_JOIN, s->group, 0, text);
+  if (ep->group.family == AF_INET6 &&
+      (mcw_engine_iface_flags(ep->iface) & IFF_LOOPBACK))
+    emit(e, MCW_EV_WARNING, s->group, 0,
+         "Linux does not deliver IPv6 multicast on loopback: nothing will "
+         "arrive here; use a veth pair or a real interface");
   if (e->cfg.rcvbuf > 0 && s->group->rcvbuf > 0 &&
       s->group->rcvbuf / 2 < e->cfg.rcvbuf) {
     snprintf(text, sizeof(text),

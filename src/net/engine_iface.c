@@ -39,8 +39,7 @@ static bool link_up(unsigned flags) {
   return (flags & IFF_UP) && (flags & IFF_RUNNING);
 }
 
-/* The interface's flags now, from the kernel; 0 when it does not exist. */
-static unsigned query_flags(const char *name) {
+unsigned mcw_engine_iface_flags(const char *name) {
   struct ifreq ifr;
   unsigned flags = 0;
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -66,7 +65,7 @@ void mcw_engine_track_iface(struct mcw_engine *e,
   memset(st, 0, sizeof(*st));
   mcw_strlcpy(st->name, ep->iface, sizeof(st->name));
   st->index = ep->ifindex;
-  st->up = link_up(query_flags(ep->iface));
+  st->up = link_up(mcw_engine_iface_flags(ep->iface));
 }
 
 static void iface_event(struct mcw_engine *e, const struct ifstate *st,

@@ -62,6 +62,8 @@ int mcw_engine_connect(struct sub *s, char *err, size_t errlen);
 void mcw_engine_disconnect(struct sub *s, bool leave);
 /* Starts watching interfaces (netlink); failures become a warning. */
 void mcw_engine_watch_ifaces(struct mcw_engine *e);
+/* The interface's flags now, from the kernel; 0 when it does not exist. */
+unsigned mcw_engine_iface_flags(const char *name);
 /* Records the interface of a new subscription and its current state. */
 void mcw_engine_track_iface(struct mcw_engine *e,
                             const struct mcw_endpoint *ep);

@@ -61,8 +61,12 @@ void ui_join(struct tui *t, const char *text) {
     i = mcw_engine_find(e, &all[k]);
     if (i >= 0) {
       t->cur = (size_t)i;
-      ui_status(t, UI_WARN, "%s is already listed (%s)", shown,
-                mcw_group_state_name(mcw_engine_group(e, (size_t)i)->state));
+      struct mcw_group *g = mcw_engine_group(e, (size_t)i);
+      ui_status(t, UI_WARN, "%s is already listed (%s)%s", shown,
+                mcw_group_state_name(g->state),
+                g->state == MCW_GROUP_LEFT || g->state == MCW_GROUP_ERROR
+                    ? "; press l to remove it, then join again"
+                    : "");
       continue;
     }
     /* The group is listed whatever happens; the engine's event says how. */
@@ -82,7 +86,7 @@ void ui_leave(struct tui *t) {
     return;
   }
   mcw_endpoint_format(&g->ep, shown, sizeof(shown));
-  if (g->state == MCW_GROUP_JOINED) {
+  if (g->state == MCW_GROUP_JOINED || g->state == MCW_GROUP_WAITING) {
     mcw_engine_leave(e, t->cur);
     ui_status(t, UI_INFO, "left %s; press l again to remove its pane", shown);
     return;

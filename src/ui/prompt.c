@@ -244,12 +244,12 @@ void ui_prompt_draw(struct tui *t) {
   move(y, 0);
   clrtoeol();
   attron(ui_attr(t, UI_C_KEY));
-  if ((int)strlen(p->title) > COLS / 3) {
-    /* Narrow terminal: "join GROUP:PORT...: " becomes "join: ". */
+  if (COLS - (int)strlen(p->title) < 20) {
+    /* Too little room left to type: "join GROUP:PORT...: " becomes "join: ". */
     char brief[32];
     size_t n = strcspn(p->title, " :");
     snprintf(brief, sizeof(brief), "%.*s: ", (int)(n < 20 ? n : 20), p->title);
-    tw = ui_put(stdscr, brief, COLS / 3 > 4 ? COLS / 3 : COLS);
+    tw = ui_put(stdscr, brief, COLS / 2 > 4 ? COLS / 2 : COLS);
   } else {
     tw = ui_put(stdscr, p->title, COLS);
   }

@@ -314,7 +314,7 @@ int mcw_run_tui(struct mcw_options *o) {
   struct tui *t = &tui;
   struct mcw_engine_hooks hooks = {on_datagram, on_event, t};
   char err[200];
-  int r;
+  int r, failed;
 
   if (!isatty(0) || !isatty(1)) {
     fprintf(stderr, "mcwatch: the screen UI needs a terminal on stdin and "
@@ -351,7 +351,8 @@ int mcw_run_tui(struct mcw_options *o) {
 
   ui_status(t, UI_INFO, "press ? for help, j to join a group, q to quit");
   /* A failed join leaves its pane in state error and says why. */
-  (void)mcw_session_start(&t->session);
+  /* The screen stays up after a refused join, but the exit status says it. */
+  failed = mcw_session_start(&t->session);
   if (o->notice[0] != '\0')
     ui_status(t, UI_INFO, "%s", o->notice);
   draw_now(t);
@@ -368,5 +369,5 @@ int mcw_run_tui(struct mcw_options *o) {
   ui_prompt_free(t);
   mcw_set_fatal_hook(NULL);
   fatal_tui = NULL;
-  return r != 0 ? MCW_EXIT_FAILURE : MCW_EXIT_OK;
+  return r != 0 || failed > 0 ? MCW_EXIT_FAILURE : MCW_EXIT_OK;
 }

@@ -137,3 +137,15 @@ $TM capture-pane -p -t many | grep -q '^  127\.0\.0\.1:40001 ' || fail "first se
 $TM capture-pane -p -t many | grep -q '^  127\.0\.0\.1:40012 ' &&
   fail "last sender shown while others are hidden"
 pass "sender table: $shown senders shown, + $more more, none skipped"
+
+# 9. A join the kernel refuses: the pane says why, and the exit status is 1.
+if echo 0 >/proc/sys/net/ipv4/igmp_max_memberships 2>/dev/null; then
+  run refused "\"$MCWATCH\" 239.255.8.4:8004%lo"
+  expect refused 5 "error: join 239\.255\.8\.4 on lo: No buffer space" "refused join not shown"
+  $TM send-keys -t refused q
+  expect refused 5 "^EXIT=1$" "refused join: exit status not 1"
+  echo 20 >/proc/sys/net/ipv4/igmp_max_memberships
+  pass "refused join shown in its pane; exit status 1"
+else
+  echo "note: cannot lower igmp_max_memberships here; refused-join case not run" >&2
+fi
