@@ -59,6 +59,12 @@ expect 2 "--stats-only goes with --headless" --stats-only 239.1.2.3:5000%lo
 expect 2 "--list-interfaces takes no endpoints" -L 239.1.2.3:5000%lo
 expect 2 "--iface: empty" -i "" 239.1.2.3:5000
 expect 2 "no such interface" -i nosuch1 --headless 239.1.2.3:5000
+expect 2 "--iface nosuch2: no such interface" -i nosuch2 --headless 239.1.2.3:5000%lo
+expect 2 "at most 256 MiB" --headless --history 1000000 --snap 4096 239.1.2.3:5000%lo
+expect 2 "--rcvbuf 'big'" --headless --rcvbuf big 239.1.2.3:5000%lo
+expect 2 "--duration '1e3'" --headless --duration 1e3 239.1.2.3:5000%lo
+expect 2 "no interface is up with the MULTICAST flag" --headless '239.1.2.3:5000%*'
+
 long=$(printf 'x%.0s' $(seq 5000))
 expect 2 "" "239.1.2.3:5000%$long"
 expect 2 "" "$long"
