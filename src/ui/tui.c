@@ -231,8 +231,20 @@ static void on_winch(uv_signal_t *h, int signum) {
 /* Session teardown: the terminal first, then our handles. */
 static void on_stop(struct mcw_session *s) {
   struct tui *t = s->ctx;
+  struct mcw_engine *e = s->engine;
+  uint64_t drops = 0;
 
   restore_terminal(t);
+  /* Like tcpdump's "N packets captured": the totals, for the record. */
+  for (size_t i = 0; i < mcw_engine_count(e); i++)
+    drops += mcw_engine_group(e, i)->kernel_drops;
+  snprintf(t->summary, sizeof(t->summary),
+           "mcwatch: %llu datagrams received on %zu group%s in %.1f s; "
+           "%llu dropped by the kernel",
+           (unsigned long long)mcw_engine_total(e), mcw_engine_count(e),
+           mcw_engine_count(e) == 1 ? "" : "s",
+           (double)(mcw_mono_ns() - s->start_mono_ns) / 1e9,
+           (unsigned long long)drops);
   if (t->handles_open) {
     uv_poll_stop(&t->stdin_poll);
     uv_close((uv_handle_t *)&t->stdin_poll, NULL);
@@ -369,5 +381,7 @@ int mcw_run_tui(struct mcw_options *o) {
   ui_prompt_free(t);
   mcw_set_fatal_hook(NULL);
   fatal_tui = NULL;
+  if (t->summary[0] != '\0')
+    fprintf(stderr, "%s\n", t->summary);
   return r != 0 || failed > 0 ? MCW_EXIT_FAILURE : MCW_EXIT_OK;
 }

@@ -135,6 +135,7 @@ struct tui {
   uv_timer_t redraw_timer;
   uv_signal_t winch;
   bool handles_open;
+  char summary[200]; /* printed once the terminal is restored */
 
   bool dirty;
   bool clear_next;
