@@ -60,6 +60,8 @@ static void usage(FILE *f) {
       "       mcwatch --list-interfaces [--json]\n"
       "       mcwatch send [OPTIONS] GROUP:PORT[%IFACE]...  (see mcwatch "
       "send --help)\n"
+      "       mcwatch doctor [--json] GROUP:PORT[@SOURCE][%IFACE]...  (why "
+      "nothing arrives)\n"
       "\n"
       "Watch IP multicast groups live: who sends, how fast, what arrives.\n"
       "\n"
@@ -194,6 +196,8 @@ int main(int argc, char **argv) {
 
   if (argc > 1 && strcmp(argv[1], "send") == 0)
     return mcw_run_send(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "doctor") == 0)
+    return mcw_run_doctor(argc - 1, argv + 1);
 
   memset(&o, 0, sizeof(o));
   o.interval = 1.0;

@@ -1,0 +1,124 @@
+/*
+ * The doctor explains why a joined group may see nothing. This header has
+ * two halves. The pure half (src/core/doctor_parse.c, doctor_report.c)
+ * reads the kernel's text files handed over as buffers (/proc/net/igmp,
+ * igmp6, udp, udp6, route, ipv6_route, sysctl values, firewall rule dumps)
+ * and holds a report: an array of checks, each ok, warning, failure or not
+ * checked, with one plain sentence and the exact command that fixes it.
+ * The live half (src/net/doctor.c) reads the running system and fills a
+ * report for one endpoint.
+ */
+#ifndef MCWATCH_DOCTOR_H
+#define MCWATCH_DOCTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcwatch/addr.h"
+#include "mcwatch/endpoint.h"
+#include "mcwatch/json.h"
+
+enum mcw_doctor_status {
+  MCW_DOC_OK,
+  MCW_DOC_WARN,
+  MCW_DOC_FAIL,
+  MCW_DOC_SKIP, /* not checked (not root, tool missing...) */
+};
+
+struct mcw_doctor_check {
+  char name[16]; /* "interface", "route", "rp_filter"... */
+  enum mcw_doctor_status status;
+  char message[400]; /* one plain sentence */
+  char fix[300];     /* the exact command, "" when none */
+};
+
+struct mcw_doctor_report {
+  char endpoint[128]; /* as formatted, e.g. "239.1.2.3:5000%eth0" */
+  struct mcw_doctor_check *checks;
+  size_t count, cap;
+};
+
+/* One socket from /proc/net/udp or udp6. */
+struct mcw_doctor_udp {
+  struct mcw_addr local; /* address and port */
+  unsigned long inode;
+};
+
+/* ---- pure: parsing (doctor_parse.c) ---- */
+
+/*
+ * True when text (the contents of /proc/net/igmp, or igmp6 for an IPv6
+ * group) lists group on the interface named ifname.
+ */
+bool mcw_doctor_igmp_has(const char *text, const char *ifname,
+                         const struct mcw_addr *group);
+/*
+ * Reads /proc/net/udp (or udp6: the family follows the address width)
+ * text; stores up to max sockets bound to port into out and returns how
+ * many there are in all.
+ */
+size_t mcw_doctor_udp_bound(const char *text, uint16_t port,
+                            struct mcw_doctor_udp *out, size_t max);
+/*
+ * Finds the interface of the longest matching route for addr in the text
+ * of /proc/net/route (IPv4) or /proc/net/ipv6_route (IPv6) and writes its
+ * name; returns the prefix length, or -ENOENT when no route matches.
+ */
+int mcw_doctor_route_iface(const char *text, const struct mcw_addr *addr,
+                           char *ifname, size_t len);
+/* Parses a sysctl value ("1\n"); returns 0 and sets *v, or -EINVAL. */
+int mcw_doctor_parse_long(const char *text, long *v);
+/*
+ * Scans a firewall rule dump (nft list ruleset or iptables-save) for lines
+ * that mention port (as "dport PORT", "--dport PORT" or ":PORT"), igmp or
+ * multicast. Copies up to max of them (trimmed, each at most linelen) into
+ * lines; *drops is set when one of them drops or rejects. Returns how many
+ * lines matched in all.
+ */
+size_t mcw_doctor_fw_scan(const char *text, uint16_t port, char (*lines)[160],
+                          size_t max, bool *drops);
+
+/* ---- pure: the report (doctor_report.c) ---- */
+
+/* Adds a check; fix may be NULL. Returns it. */
+struct mcw_doctor_check *mcw_doctor_add(struct mcw_doctor_report *r,
+                                        const char *name,
+                                        enum mcw_doctor_status status,
+                                        const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The worst status of the report (SKIP counts as OK). */
+enum mcw_doctor_status mcw_doctor_worst(const struct mcw_doctor_report *r);
+/* "ok", "warning", "failure", "not checked". */
+const char *mcw_doctor_status_name(enum mcw_doctor_status s);
+/* Writes the report as text lines ("  OK    route   ...", "fix: ...") into
+ * j's buffer (used as a plain text buffer). */
+void mcw_doctor_format_text(const struct mcw_doctor_report *r,
+                            struct mcw_json *j);
+/* Writes one JSON object per check, one per line, into j. */
+void mcw_doctor_format_json(const struct mcw_doctor_report *r,
+                            struct mcw_json *j);
+/* Frees the checks. */
+void mcw_doctor_report_free(struct mcw_doctor_report *r);
+
+/* ---- live (src/net/doctor.c) ---- */
+
+struct mcw_doctor_options {
+  int rcvbuf;         /* receive buffer mcwatch would ask for */
+  size_t ngroups;     /* groups being checked together */
+  bool join;          /* join briefly to check the kernel's membership */
+  const char *procfs; /* "/proc", or a test tree */
+};
+
+/* Fills opts with the defaults. */
+void mcw_doctor_options_default(struct mcw_doctor_options *opts);
+/*
+ * Checks one endpoint (group parsed; interface resolved when it exists,
+ * else ep->ifindex is 0 and ep->iface names what was asked) on the running
+ * system and fills r. Returns 0, or -ENOMEM.
+ */
+int mcw_doctor_run(const struct mcw_endpoint *ep,
+                   const struct mcw_doctor_options *opts,
+                   struct mcw_doctor_report *r);
+
+#endif
