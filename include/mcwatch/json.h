@@ -53,6 +53,8 @@ void mcw_json_i64(struct mcw_json *j, int64_t v);
  * counts as 0, "." whatever the locale); NaN and infinities write null.
  */
 void mcw_json_double(struct mcw_json *j, double v, int decimals);
+/* Writes text, which the caller guarantees is a JSON number, as a value. */
+void mcw_json_number(struct mcw_json *j, const char *text, size_t len);
 /* Writes true or false. */
 void mcw_json_bool(struct mcw_json *j, bool v);
 /* Writes null. */

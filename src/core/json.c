@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "mcwatch/common.h"
@@ -84,20 +85,46 @@ static size_t put_u(char *p, uint32_t cp) {
   return 6 + put_u16(p + 6, 0xdc00 + (cp & 0x3ff));
 }
 
+/* True for a byte that goes into a JSON string as it is. */
+static inline bool plain_ascii(uint8_t b) {
+  return b >= 0x20 && b < 0x7f && b != '"' && b != '\\';
+}
+
 /* Writes one ASCII byte at p, escaped if JSON or a terminal needs it. */
 static size_t put_ascii(char *p, uint8_t b) {
-  static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
-  const char *hit = b != 0 ? strchr(from, b) : NULL;
+  char e;
 
-  if (hit != NULL) {
-    p[0] = '\\';
-    p[1] = to[hit - from];
-    return 2;
+  switch (b) {
+  case '"':
+    e = '"';
+    break;
+  case '\\':
+    e = '\\';
+    break;
+  case '\b':
+    e = 'b';
+    break;
+  case '\f':
+    e = 'f';
+    break;
+  case '\n':
+    e = 'n';
+    break;
+  case '\r':
+    e = 'r';
+    break;
+  case '\t':
+    e = 't';
+    break;
+  default:
+    if (b < 0x20 || b == 0x7f)
+      return put_u(p, b);
+    p[0] = (char)b;
+    return 1;
   }
-  if (b < 0x20 || b == 0x7f)
-    return put_u(p, b);
-  p[0] = (char)b;
-  return 1;
+  p[0] = '\\';
+  p[1] = e;
+  return 2;
 }
 
 /* Appends s (n bytes) as a quoted, escaped JSON string. */
@@ -113,7 +140,18 @@ static void put_string(struct mcw_json *j, const char *s, size_t n) {
   *p++ = '"';
   while (i < n) {
     uint32_t cp;
-    size_t k = mcw_escape_decode(in + i, n - i, &cp);
+    size_t k, run = i;
+
+    /* Hot path: copy a run of plain ASCII at once. */
+    while (run < n && plain_ascii(in[run]))
+      run++;
+    if (run > i) {
+      memcpy(p, in + i, run - i);
+      p += run - i;
+      i = run;
+      continue;
+    }
+    k = mcw_escape_decode(in + i, n - i, &cp);
 
     if (k == 0) {
       p += put_u(p, in[i]); /* not UTF-8: keep the byte's value visible */
@@ -215,18 +253,36 @@ void mcw_json_strn(struct mcw_json *j, const char *s, size_t len) {
   j->need_comma = true;
 }
 
-void mcw_json_u64(struct mcw_json *j, uint64_t v) {
-  char tmp[24];
-  int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+void mcw_json_number(struct mcw_json *j, const char *text, size_t len) {
+  value(j, text, len);
+}
 
-  value(j, tmp, (size_t)n);
+/* Writes v in decimal at the end of tmp[24]; returns where it starts. */
+static char *u64_digits(uint64_t v, char *end) {
+  char *p = end;
+  do {
+    *--p = (char)('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  return p;
+}
+
+void mcw_json_u64(struct mcw_json *j, uint64_t v) {
+  char tmp[24], *start = u64_digits(v, tmp + sizeof(tmp));
+
+  value(j, start, (size_t)(tmp + sizeof(tmp) - start));
 }
 
 void mcw_json_i64(struct mcw_json *j, int64_t v) {
-  char tmp[24];
-  int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+  char tmp[24], *start;
 
-  value(j, tmp, (size_t)n);
+  if (v >= 0) {
+    mcw_json_u64(j, (uint64_t)v);
+    return;
+  }
+  start = u64_digits(-(uint64_t)v, tmp + sizeof(tmp));
+  *--start = '-';
+  value(j, start, (size_t)(tmp + sizeof(tmp) - start));
 }
 
 void mcw_json_double(struct mcw_json *j, double v, int decimals) {

@@ -6,30 +6,59 @@
  */
 #include "mcwatch/jsonl.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "mcwatch/common.h"
 #include "mcwatch/escape.h"
 #include "mcwatch/probe.h"
 
-void mcw_jsonl_time(struct mcw_json *j, int64_t ns) {
-  time_t secs = (time_t)(ns / 1000000000);
-  long usec = (long)((ns % 1000000000) / 1000);
-  struct tm tm;
-  char buf[64];
-
-  gmtime_r(&secs, &tm);
-  snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-           tm.tm_sec, usec);
-  mcw_json_key(j, "time");
-  mcw_json_str(j, buf);
-  mcw_json_key(j, "ts");
-  mcw_json_double(j, (double)(ns / 1000) / 1e6, 6);
+/* Writes the last n decimal digits of v, zero-padded, at p. */
+static void digits(char *p, uint64_t v, int n) {
+  while (n-- > 0) {
+    p[n] = (char)('0' + v % 10);
+    v /= 10;
+  }
 }
 
-void mcw_jsonl_group_fields(struct mcw_json *j, const struct mcw_group *g) {
+/*
+ * The time fields are written for every datagram, so the calendar part is
+ * formatted once per second and the rest with integer arithmetic.
+ */
+void mcw_jsonl_time(struct mcw_json *j, int64_t ns) {
+  static int64_t cached_sec = INT64_MIN;
+  static char cached[80]; /* "2026-11-24T16:32:00" */
+  int64_t sec = ns >= 0 ? ns / 1000000000 : -((-ns + 999999999) / 1000000000);
+  uint64_t usec = (uint64_t)(ns - sec * 1000000000) / 1000;
+  char buf[96], num[40];
+  int n;
+
+  if (sec != cached_sec) {
+    time_t t = (time_t)sec;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec);
+    cached_sec = sec;
+  }
+  n = snprintf(buf, sizeof(buf), "%s.", cached);
+  digits(buf + n, usec, 6);
+  buf[n + 6] = 'Z';
+  buf[n + 7] = '\0';
+  mcw_json_key(j, "time");
+  mcw_json_str(j, buf);
+  /* "ts": seconds with six decimals, the same instant as "time". */
+  n = snprintf(num, sizeof(num), "%lld.", (long long)sec);
+  digits(num + n, usec, 6);
+  mcw_json_key(j, "ts");
+  mcw_json_number(j, num, (size_t)n + 6);
+}
+
+/* Renders the fields that name g (no leading comma) into j. */
+static void render_group_fields(struct mcw_json *j, const struct mcw_group *g) {
   char buf[160];
 
   mcw_json_key(j, "endpoint");
@@ -45,6 +74,54 @@ void mcw_jsonl_group_fields(struct mcw_json *j, const struct mcw_group *g) {
     mcw_json_null(j);
   mcw_json_key(j, "iface");
   mcw_json_str(j, g->ep.iface);
+}
+
+/*
+ * The group fields are the same on every line of a group, so they are
+ * rendered once and kept in a small direct-mapped cache, keyed by the
+ * group and checked against its endpoint (which a rejoin may change).
+ */
+#define FIELD_SLOTS 256
+
+struct field_slot {
+  const struct mcw_group *g;
+  struct mcw_endpoint ep;
+  char text[400];
+  size_t len;
+};
+
+/* Field by field: padding bytes of an endpoint need not be initialised. */
+static bool same_endpoint(const struct mcw_endpoint *a,
+                          const struct mcw_endpoint *b) {
+  return mcw_addr_equal(&a->group, &b->group) &&
+         a->source.family == b->source.family &&
+         mcw_addr_equal(&a->source, &b->source) &&
+         strcmp(a->iface, b->iface) == 0;
+}
+
+void mcw_jsonl_group_fields(struct mcw_json *j, const struct mcw_group *g) {
+  static struct field_slot slots[FIELD_SLOTS];
+  struct field_slot *sl = &slots[((uintptr_t)g >> 4) % FIELD_SLOTS];
+
+  if (sl->g != g || !same_endpoint(&sl->ep, &g->ep)) {
+    struct mcw_json t = {0};
+    render_group_fields(&t, g);
+    if (t.len >= sizeof(sl->text)) { /* cannot happen with sane names */
+      sl->g = NULL;
+      mcw_json_free(&t);
+      render_group_fields(j, g);
+      return;
+    }
+    memcpy(sl->text, t.buf, t.len);
+    sl->len = t.len;
+    sl->g = g;
+    sl->ep = g->ep;
+    mcw_json_free(&t);
+  }
+  if (j->need_comma)
+    mcw_json_raw(j, ",", 1);
+  mcw_json_raw(j, sl->text, sl->len);
+  j->need_comma = true;
 }
 
 /* For an mcwatch probe, its decoded header and text as "probe". */
