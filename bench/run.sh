@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# The mcwatch benchmark: one command, one private network namespace, the
+# same bounded traffic to every receiver in turn, and each receiver's
+# throughput as a ratio of the reference receiver's in the same run.
+#
+#   bench/run.sh BUILD_DIR [--quick] [--csv FILE]
+#
+# Receivers: mcw-refrecv (recvmmsg x64, counting only: the ceiling),
+# mcwatch --headless (JSON lines into a pipe), mcwatch --headless
+# --stats-only, the mcwatch screen UI inside tmux, tcpdump -w /dev/null,
+# and socat (one group only). Traffic: 64- and 1316-byte datagrams to 1,
+# 16 and 100 groups, from a sender as fast as it can and one paced.
+# Needs: tmux, tcpdump, socat, /usr/bin/time (Debian: tmux tcpdump socat time).
+set -u
+build=${1:?usage: bench/run.sh BUILD_DIR [--quick] [--csv FILE]}
+build=$(cd "$build" && pwd)
+shift
+quick=0
+csv=
+while [ $# -gt 0 ]; do
+  case $1 in
+  --quick) quick=1 ;;
+  --csv) csv=$2; shift ;;
+  *) echo "bench: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -n "$csv" ] || csv=$build/bench-$(date +%Y%m%d-%H%M%S).csv
+case $csv in /*) ;; *) csv=$PWD/$csv ;; esac
+
+if [ -z "${MCW_BENCH_NS:-}" ]; then
+  export MCW_BENCH_NS=1
+  if [ "$(id -u)" = 0 ]; then how="unshare -n"; else how="unshare -rn"; fi
+  $how true 2>/dev/null || { echo "bench: cannot create a network namespace" >&2; exit 1; }
+  exec $how bash "$0" "$build" $([ $quick = 1 ] && echo --quick) --csv "$csv"
+fi
+ip link set lo up
+
+for tool in tmux tcpdump socat /usr/bin/time; do
+  command -v $tool >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }
+done
+MCW=$build/mcwatch BLAST=$build/bench/mcw-blast REF=$build/bench/mcw-refrecv
+for f in "$MCW" "$BLAST" "$REF"; do [ -x "$f" ] || { echo "bench: $f missing; build first" >&2; exit 1; }; done
+
+BASE=239.77.0.1 PORT=9000
+tmp=$(mktemp -d)
+TM="tmux -L mcwbench-$$ -f /dev/null"
+trap '$TM kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+
+if [ $quick = 1 ]; then
+  sizes="64" groupsets="1 16" flood=50000 paced_rate=10000 paced_secs=1
+else
+  sizes="64 1316" groupsets="1 16 100" flood=200000 paced_rate=20000 paced_secs=2
+fi
+
+endpoints() { # N: the endpoints of N consecutive groups on lo
+  local n=$1 i a b
+  for ((i = 0; i < n; i++)); do
+    a=$(((1 + i) / 256)) b=$(((1 + i) % 256))
+    printf '239.77.%d.%d:%d%%lo ' $a $b $PORT
+  done
+}
+
+# wait_file FILE PATTERN SECS
+wait_file() {
+  local i
+  for ((i = 0; i < $3 * 20; i++)); do
+    grep -q -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# udp_drops: the kernel's drop counters of every UDP socket on the bench
+# port (last column of /proc/net/udp); on loopback nothing else is lost.
+udp_drops() {
+  awk -v port="$(printf ':%04X' $PORT)" '$2 ~ port"$" { d += $NF } END { print d + 0 }' /proc/net/udp
+}
+
+# timing TFILE: prints "cpu_seconds rss_kib" from /usr/bin/time -f "%U %S %M"
+# (its last line: a first one may say the command exited non-zero).
+timing() { tail -n 1 "$1" | awk '{ printf "%.2f %d", $1 + $2, $3 }'; }
+
+# run_receiver NAME GROUPS COUNT SIZE RATE: sets RECV, CPU, RSS, SENT, SECS.
+run_receiver() {
+  local name=$1 g=$2 count=$3 size=$4 rate=$5 pid= out=$tmp/out err=$tmp/err tf=$tmp/time
+  rm -f "$out" "$err" "$tf"
+  RECV=0 CPU=0 RSS=0
+  case $name in
+  reference)
+    /usr/bin/time -f "%U %S %M" -o "$tf" "$REF" $BASE $PORT "$g" lo 700 60 >"$out" &
+    pid=$!
+    wait_file "$out" ready 10 || return 1 ;;
+  headless-json) # JSON to /dev/null: received = sent - the socket drops
+    /usr/bin/time -f "%U %S %M" -o "$tf" "$MCW" --headless --interval 0 $(endpoints "$g") >/dev/null 2>"$err" &
+    pid=$!
+    sleep 0.2
+    for _ in $(seq 100); do [ "$(grep -c . /proc/net/igmp)" -ge $((g + 1)) ] && break; sleep 0.05; done ;;
+  headless-stats)
+    /usr/bin/time -f "%U %S %M" -o "$tf" "$MCW" --headless --stats-only --interval 1 $(endpoints "$g") >"$out" 2>"$err" &
+    pid=$!
+    wait_file "$out" '"event":"join"' 10 || return 1
+    sleep 0.3 ;;
+  tui)
+    $TM new-session -d -s b -x 120 -y 40 "/usr/bin/time -f '%U %S %M' -o '$tf' '$MCW' $(endpoints "$g") 2>'$err'"
+    sleep 1.0 ;;
+  tcpdump)
+    /usr/bin/time -f "%U %S %M" -o "$tf" tcpdump -i lo -n -w /dev/null "udp port $PORT" 2>"$err" &
+    pid=$!
+    wait_file "$err" "listening on" 10 || return 1 ;;
+  socat)
+    ( /usr/bin/time -f "%U %S %M" -o "$tf" socat -u -b 65536 "UDP4-RECV:$PORT,bind=$BASE,reuseaddr,ip-add-membership=$BASE:lo" - | wc -c >"$out" ) &
+    pid=$!
+    sleep 0.5 ;;
+  esac
+  read -r _ SENT _ SECS _ < <("$BLAST" $BASE $PORT "$g" "$count" "$size" "$rate" lo)
+  sleep 0.8
+  DROPS=$(udp_drops)
+  # /usr/bin/time ignores SIGINT while its child runs: signal the child.
+  case $name in
+  reference) wait $pid ;;
+  headless-json | headless-stats)
+    pkill -INT -f "^$MCW --headless .*239\.77\.0\.1:$PORT%lo"
+    wait $pid 2>/dev/null ;;
+  tcpdump)
+    pkill -INT -f "^tcpdump -i lo -n -w /dev/null udp port $PORT"
+    wait $pid 2>/dev/null ;;
+  socat)
+    pkill -INT -f "^socat -u -b 65536 UDP4-RECV:$PORT,"
+    wait $pid 2>/dev/null ;;
+  tui)
+    $TM send-keys -t b q
+    wait_file "$err" "datagrams received" 10 || return 1
+    sleep 0.2 ;;
+  esac
+  case $name in
+  reference) RECV=$(awk '/^received/ { print $2 }' "$out") ;;
+  headless-json) RECV=$((SENT - DROPS)) ;;
+  headless-stats) RECV=$(tail -n 1 "$out" | sed -n 's/.*"datagrams":\([0-9]*\).*/\1/p') ;;
+  tui) RECV=$(sed -n 's/^mcwatch: \([0-9]*\) datagrams received.*/\1/p' "$err") ;;
+  tcpdump) RECV=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$err") ;;
+  socat) RECV=$(($(cat "$out") / size)) ;;
+  esac
+  [ -s "$tf" ] && read -r CPU RSS < <(timing "$tf")
+  SECS=${SECS%s}
+  : "${RECV:=0}"
+}
+
+echo "size,groups,traffic,receiver,sent,received,lost,received_per_s,cpu_s,peak_rss_kib,ratio_to_reference" >"$csv"
+printf '%-5s %-6s %-14s %-15s %9s %9s %8s %10s %6s %8s %7s\n' \
+  SIZE GROUPS TRAFFIC RECEIVER SENT RECEIVED LOST RECV/S CPU_S RSS_KIB RATIO
+for size in $sizes; do
+  for g in $groupsets; do
+    for traffic in flood paced; do
+      if [ $traffic = flood ]; then count=$flood rate=0; else count=$((paced_rate * paced_secs)) rate=$paced_rate; fi
+      ref=0
+      for name in reference headless-json headless-stats tui tcpdump socat; do
+        [ $name = socat ] && [ "$g" != 1 ] && continue
+        if ! run_receiver $name "$g" "$count" "$size" "$rate"; then
+          echo "bench: $name did not start (size $size, $g groups)" >&2
+          $TM kill-server 2>/dev/null
+          continue
+        fi
+        [ $name = reference ] && ref=$RECV
+        lost=$((SENT - RECV))
+        rps=$(awk -v r="$RECV" -v s="$SECS" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
+        ratio=$(awk -v r="$RECV" -v f="$ref" 'BEGIN { printf "%.3f", (f > 0 ? r / f : 0) }')
+        label="$traffic"
+        [ $traffic = paced ] && label="paced $rate/s"
+        printf '%-5s %-6s %-14s %-15s %9s %9s %8s %10s %6s %8s %7s\n' \
+          "$size" "$g" "$label" $name "$SENT" "$RECV" "$lost" "$rps" "$CPU" "$RSS" "$ratio"
+        echo "$size,$g,$label,$name,$SENT,$RECV,$lost,$rps,$CPU,$RSS,$ratio" >>"$csv"
+      done
+    done
+  done
+done
+echo "CSV: $csv"
