@@ -174,4 +174,48 @@ for size in $sizes; do
     done
   done
 done
+
+# Idle: 100 joined groups and no traffic should cost under 1% of a core.
+"$MCW" --headless --stats-only --interval 1 $(endpoints 100) >/dev/null 2>&1 &
+pid=$!
+sleep 1
+t0=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+sleep 10
+t1=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+kill -INT $pid; wait $pid
+idle=$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / 10 * 100 }')
+echo "idle: 100 groups, no traffic: ${idle}% of one core over 10 s"
+echo "idle,100,none,headless-stats,0,0,0,0,$idle%,," >>"$csv"
+
+# Memory: 100 groups with full history (1000 x 1316-byte datagrams each).
+"$MCW" --headless --stats-only --interval 1 $(endpoints 100) >/dev/null 2>&1 &
+pid=$!
+sleep 1
+"$BLAST" $BASE $PORT 100 100000 1316 50000 lo >/dev/null
+sleep 0.5
+hwm=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status)
+kill -INT $pid; wait $pid
+echo "memory: 100 groups, full history of 1316-byte datagrams: peak RSS ${hwm} KiB"
+echo "memory,100,100000x1316,headless-stats,100000,,,,,$hwm," >>"$csv"
+
+# Flat memory at a steady rate: RSS sampled every 5 s; long run on demand
+# (MCW_BENCH_SOAK=SECONDS, e.g. 600).
+soak=${MCW_BENCH_SOAK:-$([ $quick = 1 ] && echo 20 || echo 60)}
+"$MCW" --headless --stats-only --interval 1 $(endpoints 4) >/dev/null 2>&1 &
+pid=$!
+sleep 1
+"$BLAST" $BASE $PORT 4 $((5000 * soak)) 1316 5000 lo >/dev/null &
+bpid=$!
+samples=
+for ((i = 0; i < soak / 5; i++)); do
+  sleep 5
+  samples="$samples $(awk '/VmRSS/ { print $2 }' /proc/$pid/status)"
+done
+wait $bpid
+kill -INT $pid; wait $pid
+read -r lo hi < <(tr ' ' '\n' <<<"$samples" | awk 'NF { if (!n++ || $1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { print lo, hi }')
+# The first sample includes start-up; flatness is judged after it.
+steady=$(tr ' ' '\n' <<<"$samples" | awk 'NF' | tail -n +2 | awk '{ if (!n++ || $1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { printf "%.3f", n ? hi / lo : 1 }')
+echo "soak: 4 groups at 5000/s for ${soak} s: RSS KiB every 5 s:$samples (max/min after the first sample: $steady)"
+echo "soak,4,5000/s x ${soak}s,headless-stats,,,,,,$hi,$steady" >>"$csv"
 echo "CSV: $csv"
