@@ -31,6 +31,7 @@ struct mcw_options {
   bool color;                /* TUI: false with --no-color or NO_COLOR */
   const char *iface;         /* default interface for endpoints without % */
   const char *default_iface; /* the one main picked when iface is NULL */
+  const char *write;         /* --write: pcap file to record to, or NULL */
   uint64_t count;            /* stop after this many datagrams; 0 = never */
   double duration;           /* stop after this many seconds; 0 = never */
   double interval;           /* seconds between stats lines; 0 = none */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "mcwatch/capture.h"
 #include "mcwatch/common.h"
 #include "mcwatch/jsonl.h"
 #include "mcwatch/msock.h"
@@ -19,6 +20,7 @@ struct headless {
   struct mcw_json json;
   uv_timer_t stats_timer;
   uv_check_t flush_check;
+  struct mcw_capture *capture; /* --write, or NULL */
   uint64_t seen;
   int errors;
   bool stats_timer_open;
@@ -45,6 +47,8 @@ static void on_datagram(void *ctx, struct mcw_group *g,
   char ifbuf[IF_NAMESIZE];
 
   h->seen++;
+  if (h->capture != NULL)
+    (void)mcw_capture_write(h->capture, g, d);
   if (!h->session.opt->stats_only) {
     mcw_jsonl_datagram(&h->json, g, d, iface_name(g, d->ifindex, ifbuf),
                        h->session.opt->engine.group.snap);
@@ -89,7 +93,12 @@ static void on_stats(uv_timer_t *t) {
   fflush(stdout);
 }
 
-static void on_flush(uv_check_t *c) { fflush(stdout); }
+static void on_flush(uv_check_t *c) {
+  struct headless *h = c->data;
+
+  fflush(stdout);
+  mcw_capture_flush(h->capture);
+}
 
 /* The last line: every group's figures and why mcwatch stopped. */
 static void on_stop(struct mcw_session *s) {
@@ -125,9 +134,21 @@ static void on_stop(struct mcw_session *s) {
     mcw_json_close(&h->json);
   }
   mcw_json_close_array(&h->json);
+  if (h->capture != NULL) {
+    mcw_json_key(&h->json, "capture");
+    mcw_json_open(&h->json);
+    mcw_json_key(&h->json, "file");
+    mcw_json_str(&h->json, mcw_capture_path(h->capture));
+    mcw_json_key(&h->json, "packets");
+    mcw_json_u64(&h->json, mcw_capture_count(h->capture));
+    mcw_json_close(&h->json);
+  }
   mcw_json_close(&h->json);
   emit_line(h);
   fflush(stdout);
+  /* Every way out passes here: signals, --count, --duration, errors. */
+  mcw_capture_close(h->capture);
+  h->capture = NULL;
 
   if (h->stats_timer_open) {
     uv_close((uv_handle_t *)&h->stats_timer, NULL);
@@ -144,6 +165,14 @@ int mcw_run_headless(struct mcw_options *o) {
 
   memset(&h, 0, sizeof(h));
   setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+  if (o->write != NULL) {
+    char err[600];
+    h.capture = mcw_capture_open(o->write, err, sizeof(err));
+    if (h.capture == NULL) {
+      fprintf(stderr, "mcwatch: --write %s\n", err);
+      return MCW_EXIT_FAILURE;
+    }
+  }
   mcw_session_init(&h.session, o, &hooks);
   h.session.on_stop = on_stop;
   h.session.ctx = &h;
@@ -151,6 +180,7 @@ int mcw_run_headless(struct mcw_options *o) {
   uv_timer_init(&h.session.loop, &h.stats_timer);
   h.stats_timer.data = &h;
   uv_check_init(&h.session.loop, &h.flush_check);
+  h.flush_check.data = &h;
   uv_check_start(&h.flush_check, on_flush);
   uv_unref((uv_handle_t *)&h.flush_check);
   h.stats_timer_open = true;

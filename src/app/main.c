@@ -48,6 +48,7 @@ static const struct option long_options[] = {
     {"rcvbuf", required_argument, NULL, OPT_RCVBUF},
     {"max-senders", required_argument, NULL, OPT_MAX_SENDERS},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"write", required_argument, NULL, 'w'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -99,6 +100,10 @@ static void usage(FILE *f) {
       "      --max-senders N       senders tracked per group (default 256)\n"
       "      --no-color            no colours in the screen UI (also "
       "NO_COLOR)\n"
+      "  -w, --write FILE          record received datagrams to FILE in pcap "
+      "format\n"
+      "                            (raw IP, nanosecond kernel timestamps; "
+      "tcpdump -r)\n"
       "  -h, --help                show this help\n"
       "  -V, --version             show the version\n"
       "\n"
@@ -205,7 +210,7 @@ int main(int argc, char **argv) {
   mcw_engine_config_default(&o.engine);
 
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":HLi:n:d:hV", long_options, NULL)) !=
+  while ((c = getopt_long(argc, argv, ":HLi:n:d:w:hV", long_options, NULL)) !=
          -1) {
     switch (c) {
     case 'H':
@@ -257,6 +262,11 @@ int main(int argc, char **argv) {
     case OPT_NO_COLOR:
       o.color = false;
       break;
+    case 'w':
+      if (optarg[0] == '\0')
+        mcw_cli_error("--write: empty file name");
+      o.write = optarg;
+      break;
     case 'h':
       usage(stdout);
       return MCW_EXIT_OK;
@@ -279,6 +289,8 @@ int main(int argc, char **argv) {
                   "always JSON)");
   if (!o.demo && !o.list_interfaces && optind >= argc)
     mcw_cli_error("no group to watch; give GROUP:PORT, or try --demo");
+  if (o.write != NULL && o.list_interfaces)
+    mcw_cli_error("--write goes with watching groups, not --list-interfaces");
   if (o.stats_only && !o.headless)
     mcw_cli_error("--stats-only goes with --headless");
   /* The ring is allocated per group up front: keep it sane. */
