@@ -137,6 +137,16 @@ static unsigned k_tile(struct tui *t, int key) {
 
 static unsigned k_repaint(struct tui *t, int key) { return UI_CLEAR; }
 
+static unsigned k_doctor(struct tui *t, int key) {
+  ui_doctor_open(t);
+  return UI_REDRAW;
+}
+
+static unsigned k_write(struct tui *t, int key) {
+  ui_record_toggle(t);
+  return UI_REDRAW;
+}
+
 static const struct ui_binding main_bindings[] = {
     {{'q', 'Q'}, "q", "Quit", "Quit mcwatch (leaves every group).", k_quit},
     {{'?', 'h', KEY_F(1)}, "?", "Help", "Show this help.", k_help},
@@ -201,6 +211,17 @@ static const struct ui_binding main_bindings[] = {
      "Clear",
      "Clear the selected group's counters and lists.",
      k_clear},
+    {{'d'},
+     "d",
+     "Doctor",
+     "Run the doctor for the selected group: why nothing may arrive, with "
+     "fixes.",
+     k_doctor},
+    {{'w'},
+     "w",
+     "Rec",
+     "Record every group to a pcap file (asks for the name); again stops.",
+     k_write},
     {{'t'},
      "t",
      NULL,
@@ -247,7 +268,7 @@ static unsigned pick_key(struct tui *t, struct ui_key k) {
 unsigned ui_modal_key(struct tui *t, struct ui_key k) {
   if (t->mode == UI_PICK)
     return pick_key(t, k);
-  /* Help: arrows scroll, any other key closes. */
+  /* Help and doctor pages: arrows scroll, any other key closes. */
   if (k.fkey && (k.ch == KEY_DOWN || k.ch == KEY_NPAGE))
     t->help_scroll += k.ch == KEY_DOWN ? 1 : PAGE;
   else if (k.fkey && (k.ch == KEY_UP || k.ch == KEY_PPAGE))

@@ -90,6 +90,9 @@ static unsigned e_submit(struct tui *t, int key) {
     else
       ui_status(t, UI_INFO, "filter off: all senders");
     break;
+  case UI_PROMPT_WRITE:
+    ui_record_start(t, line);
+    break;
   case UI_PROMPT_KINDS:
     break;
   }

@@ -19,6 +19,7 @@
 #include <term.h>
 #include <unistd.h>
 
+#include "mcwatch/capture.h"
 #include "mcwatch/common.h"
 #include "mcwatch/escape.h"
 #include "ui.h"
@@ -118,6 +119,8 @@ static void on_datagram(void *ctx, struct mcw_group *g,
   struct tui *t = ctx;
 
   t->dirty = true; /* drawing happens on the timer, never here */
+  if (t->capture != NULL)
+    (void)mcw_capture_write(t->capture, g, d);
   if (t->opt->count > 0 && mcw_engine_total(t->session.engine) >= t->opt->count)
     mcw_session_stop(&t->session, "count");
 }
@@ -155,6 +158,7 @@ static void on_redraw(uv_timer_t *h) {
     mcw_engine_refresh_drops(t->session.engine);
     draw_now(t);
   }
+  mcw_capture_flush(t->capture);
 }
 
 static unsigned handle_key(struct tui *t, struct ui_key k) {
@@ -169,6 +173,7 @@ static unsigned handle_key(struct tui *t, struct ui_key k) {
     return ui_dispatch(t, &ui_inspect_keys, k);
   case UI_HELP:
   case UI_PICK:
+  case UI_DOCTOR:
     return ui_modal_key(t, k);
   }
   return UI_NONE;
@@ -235,6 +240,14 @@ static void on_stop(struct mcw_session *s) {
   uint64_t drops = 0;
 
   restore_terminal(t);
+  if (t->capture != NULL) {
+    /* Every way out passes here: q, signals, --count, --duration. */
+    fprintf(stderr, "mcwatch: recorded %llu datagrams in %s\n",
+            (unsigned long long)mcw_capture_count(t->capture),
+            mcw_capture_path(t->capture));
+    mcw_capture_close(t->capture);
+    t->capture = NULL;
+  }
   /* Like tcpdump's "N packets captured": the totals, for the record. */
   for (size_t i = 0; i < mcw_engine_count(e); i++)
     drops += mcw_engine_group(e, i)->kernel_drops;
@@ -362,6 +375,8 @@ int mcw_run_tui(struct mcw_options *o) {
   t->handles_open = true;
 
   ui_status(t, UI_INFO, "press ? for help, j to join a group, q to quit");
+  if (o->write != NULL)
+    ui_record_start(t, o->write);
   /* A failed join leaves its pane in state error and says why. */
   /* The screen stays up after a refused join, but the exit status says it. */
   failed = mcw_session_start(&t->session);
@@ -379,6 +394,7 @@ int mcw_run_tui(struct mcw_options *o) {
   free(t->panes);
   mcw_iface_list_free(&t->picks);
   ui_prompt_free(t);
+  free(t->doctor_text);
   mcw_set_fatal_hook(NULL);
   fatal_tui = NULL;
   if (t->summary[0] != '\0')

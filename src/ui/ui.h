@@ -25,6 +25,8 @@
 #include "mcwatch/iface.h"
 #include "mcwatch/ring.h"
 
+struct mcw_capture;
+
 struct tui;
 
 /* The code a terminal sends for Ctrl plus a letter. */
@@ -44,12 +46,14 @@ enum ui_mode {
   UI_HELP,
   UI_INSPECT,
   UI_PICK,
+  UI_DOCTOR,
 };
 
 enum ui_prompt_kind {
   UI_PROMPT_JOIN,
   UI_PROMPT_SEND,
   UI_PROMPT_FILTER,
+  UI_PROMPT_WRITE,
   UI_PROMPT_KINDS,
 };
 
@@ -161,7 +165,10 @@ struct tui {
   struct mcw_group *insp_group; /* inspector: which datagram */
   uint64_t insp_number;
   int insp_scroll;
-  int help_scroll;
+  int help_scroll; /* also scrolls the doctor page */
+
+  char *doctor_text;           /* the doctor's last report, as text */
+  struct mcw_capture *capture; /* recording to a pcap file, or NULL */
 };
 
 /* tui.c */
@@ -226,6 +233,16 @@ extern const struct ui_keymap ui_inspect_keys;
 bool ui_inspect_open(struct tui *t);
 /* Draws the inspector over the whole screen. */
 void ui_inspect_draw(struct tui *t);
+
+/* record.c */
+/* Runs the doctor for the selected group and opens its page. */
+void ui_doctor_open(struct tui *t);
+/* Draws the doctor page over the whole screen. */
+void ui_doctor_draw(struct tui *t);
+/* Stops recording, or asks for a file name to start. */
+void ui_record_toggle(struct tui *t);
+/* Starts recording every group to path. */
+void ui_record_start(struct tui *t, const char *path);
 
 /* view.c */
 /* Draws everything for the current mode. */

@@ -76,6 +76,11 @@ static void draw_tabs(struct tui *t) {
   attron(ui_attr(t, UI_C_TITLE) | A_REVERSE);
   title = ui_put(stdscr, " mcwatch ", COLS);
   attroff(ui_attr(t, UI_C_TITLE) | A_REVERSE);
+  if (t->capture != NULL) {
+    attron(ui_attr(t, UI_C_ERR) | A_BOLD);
+    title += ui_put(stdscr, " REC", COLS - title);
+    attroff(ui_attr(t, UI_C_ERR) | A_BOLD);
+  }
   if (n == 0) {
     attron(ui_attr(t, UI_C_DIM));
     ui_put(stdscr, "  no groups: press j to join one", COLS - title);
@@ -274,6 +279,11 @@ void ui_draw(struct tui *t) {
     switch (t->mode) {
     case UI_HELP:
       draw_help(t);
+      draw_footer(t, &ui_main_keys);
+      break;
+    case UI_DOCTOR:
+      ui_doctor_draw(t);
+      draw_status(t);
       draw_footer(t, &ui_main_keys);
       break;
     case UI_INSPECT:

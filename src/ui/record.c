@@ -1,0 +1,114 @@
+/*
+ * Two tools of the screen UI that look beyond the datagram list: the
+ * doctor, run for the selected group and shown as a scrollable page (the
+ * same checks and words as `mcwatch doctor`), and recording to a pcap
+ * file, toggled by a key, with the file name asked for in a prompt.
+ * Handlers here change state and set the status line; drawing of the
+ * doctor page happens in ui_doctor_draw, called by the view.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mcwatch/capture.h"
+#include "mcwatch/doctor.h"
+#include "mcwatch/engine.h"
+#include "ui.h"
+
+void ui_doctor_open(struct tui *t) {
+  struct mcw_group *g = ui_current_group(t);
+  struct mcw_doctor_options opts;
+  struct mcw_doctor_report r = {0};
+  struct mcw_json j = {0};
+  size_t fails = 0, warns = 0;
+
+  if (g == NULL) {
+    ui_status(t, UI_WARN, "no group to check; press j to join one");
+    return;
+  }
+  mcw_doctor_options_default(&opts);
+  opts.rcvbuf = t->opt->engine.rcvbuf;
+  opts.ngroups = mcw_engine_count(t->session.engine);
+  mcw_doctor_run(&g->ep, &opts, &r);
+  for (size_t i = 0; i < r.count; i++) {
+    fails += r.checks[i].status == MCW_DOC_FAIL;
+    warns += r.checks[i].status == MCW_DOC_WARN;
+  }
+  mcw_doctor_format_text(&r, &j);
+  free(t->doctor_text);
+  t->doctor_text = j.buf; /* taken over; freed with the tui */
+  mcw_doctor_report_free(&r);
+  t->mode = UI_DOCTOR;
+  t->help_scroll = 0;
+  ui_status(t,
+            fails   ? UI_ERROR
+            : warns ? UI_WARN
+                    : UI_INFO,
+            "doctor: %zu failure%s, %zu warning%s for %s", fails,
+            fails == 1 ? "" : "s", warns, warns == 1 ? "" : "s", g->ep.iface);
+}
+
+void ui_doctor_draw(struct tui *t) {
+  const char *p = t->doctor_text ? t->doctor_text : "";
+  int line = 0, y = 1;
+
+  move(0, 0);
+  attron(ui_attr(t, UI_C_TITLE));
+  ui_put(stdscr, " mcwatch doctor (Up/Down scroll, any other key closes)",
+         COLS);
+  attroff(ui_attr(t, UI_C_TITLE));
+  while (*p != '\0') {
+    const char *e = strchr(p, '\n');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    char buf[700];
+    if (n >= sizeof(buf))
+      n = sizeof(buf) - 1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    if (line++ >= t->help_scroll && y < LINES - 2) {
+      attr_t a = strstr(buf, "  FAIL  ") == buf   ? ui_attr(t, UI_C_ERR)
+                 : strstr(buf, "  WARN  ") == buf ? ui_attr(t, UI_C_WARN)
+                 : strstr(buf, "  OK    ") == buf ? ui_attr(t, UI_C_OK)
+                                                  : A_NORMAL;
+      move(y++, 0);
+      attron(a);
+      ui_put(stdscr, buf, COLS);
+      attroff(a);
+    }
+    p = e ? e + 1 : p + n;
+  }
+  if (t->help_scroll > line - 1)
+    t->help_scroll = line > 0 ? line - 1 : 0;
+}
+
+void ui_record_toggle(struct tui *t) {
+  char name[64];
+  time_t now = time(NULL);
+  struct tm tm;
+
+  if (t->capture != NULL) {
+    unsigned long long n = mcw_capture_count(t->capture);
+    ui_status(t, UI_INFO, "recording stopped: %llu datagram%s in %s", n,
+              n == 1 ? "" : "s", mcw_capture_path(t->capture));
+    mcw_capture_close(t->capture);
+    t->capture = NULL;
+    return;
+  }
+  localtime_r(&now, &tm);
+  strftime(name, sizeof(name), "mcwatch-%Y%m%d-%H%M%S.pcap", &tm);
+  ui_prompt_open(t, UI_PROMPT_WRITE, "record to pcap file: ", name);
+}
+
+void ui_record_start(struct tui *t, const char *path) {
+  char err[600];
+
+  if (path[0] == '\0') {
+    ui_status(t, UI_INFO, "not recording (no file name)");
+    return;
+  }
+  t->capture = mcw_capture_open(path, err, sizeof(err));
+  if (t->capture == NULL)
+    ui_status(t, UI_ERROR, "cannot record: %s", err);
+  else
+    ui_status(t, UI_INFO, "recording every group to %s (w stops)", path);
+}
