@@ -105,6 +105,19 @@ static void new_id(struct mcw_stream *st, uint32_t id) {
   st->has_id = true;
 }
 
+/*
+ * Arrival minus send time, saturated: a probe's send time comes off the
+ * wire and may be anything, and the plain difference overflowed int64_t
+ * (undefined behaviour; found by tests/fuzz/fuzz_stream.c).
+ */
+static int64_t latency_ns(int64_t arrival_ns, uint64_t send_ns) {
+  int64_t d;
+
+  if (__builtin_sub_overflow(arrival_ns, (int64_t)send_ns, &d))
+    return (int64_t)send_ns < 0 ? INT64_MAX : INT64_MIN;
+  return d;
+}
+
 static bool counted(enum mcw_seq_result r) {
   return r != MCW_SEQ_DUP && r != MCW_SEQ_STRAY;
 }
@@ -118,7 +131,7 @@ static void account_probe(struct mcw_stream *st, const struct mcw_probe *p,
   st->last_seq = p->seq;
   if (!counted(r))
     return;
-  mcw_latency_add(&st->lat, d->ts_ns - (int64_t)p->send_ns);
+  mcw_latency_add(&st->lat, latency_ns(d->ts_ns, p->send_ns));
   jitter(st, d->ts_ns, (int64_t)(p->send_ns - st->prev_send), p->send_ns);
 }
 

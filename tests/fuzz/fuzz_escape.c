@@ -1,0 +1,58 @@
+/*
+ * Fuzzes the payload-to-screen escaper. Invariants: the output has no byte
+ * below 0x20 and no 0x7f, is valid UTF-8 with no unsafe code point, and
+ * takes every input byte when the buffer is MCW_ESC_MAX(len); a small
+ * buffer is never overrun and never split inside an escape.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcwatch/escape.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_output(const char *out) {
+  const uint8_t *s = (const uint8_t *)out;
+  size_t n = strlen(out), i = 0;
+
+  while (i < n) {
+    uint32_t cp;
+    size_t k = mcw_escape_decode(s + i, n - i, &cp);
+    if (k == 0 || cp < 0x20 || cp == 0x7f || mcw_escape_cp_unsafe(cp))
+      abort();
+    i += k;
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  char *out;
+  size_t cap = MCW_ESC_MAX(size), used, small;
+
+  if (size > 4096)
+    size = 4096, cap = MCW_ESC_MAX(size);
+  out = malloc(cap);
+  for (unsigned flags = 0; flags <= MCW_ESC_ASCII; flags += MCW_ESC_ASCII) {
+    if (mcw_escape(data, size, out, cap, flags) != size)
+      abort(); /* a big enough buffer takes everything */
+    check_output(out);
+    if (flags & MCW_ESC_ASCII)
+      for (const char *p = out; *p; p++)
+        if ((uint8_t)*p >= 0x80)
+          abort();
+    /* A buffer of a size chosen by the input: exact, never overrun. */
+    small = size ? data[0] % 24 : 0;
+    char *tiny = malloc(small + 1);
+    used = mcw_escape(data, size, tiny, small, flags);
+    if (used > size || (small > 0 && strlen(tiny) >= small))
+      abort();
+    if (small > 0)
+      check_output(tiny);
+    free(tiny);
+  }
+  used = mcw_hex(data, size, out, cap);
+  if (used != size && cap >= 2 * size + 1)
+    abort();
+  free(out);
+  return 0;
+}
