@@ -104,10 +104,27 @@ socklen_t mcw_addr_to_sockaddr(const struct mcw_addr *a,
 }
 
 /* Formats the address alone; an unset or unfittable address gives "". */
+/* Dotted quad without printf: this runs for every datagram shown. */
+static void format_v4(const uint8_t *b, char *out) {
+  for (int i = 0; i < 4; i++) {
+    unsigned v = b[i];
+    if (v >= 100)
+      *out++ = (char)('0' + v / 100);
+    if (v >= 10)
+      *out++ = (char)('0' + v / 10 % 10);
+    *out++ = (char)('0' + v % 10);
+    *out++ = i < 3 ? '.' : '\0';
+  }
+}
+
 const char *mcw_addr_format(const struct mcw_addr *a, char *buf, size_t len) {
   if (len == 0)
     return buf;
   buf[0] = '\0';
+  if (a->family == AF_INET && len >= 16) {
+    format_v4(a->bytes, buf);
+    return buf;
+  }
   if (addr_len(a) == 0 ||
       inet_ntop(a->family, a->bytes, buf, (socklen_t)len) == NULL)
     buf[0] = '\0';

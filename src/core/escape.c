@@ -168,7 +168,23 @@ size_t mcw_escape(const uint8_t *data, size_t len, char *out, size_t outlen,
     return 0;
   while (in < len) {
     char u[UNIT_MAX];
-    size_t used, n = render_unit(data + in, len - in, flags, u, &used);
+    size_t used, n, run = in;
+
+    /* Hot path: printable ASCII other than '\\' is copied as it is. */
+    while (run < len && data[run] >= 0x20 && data[run] < 0x7f &&
+           data[run] != '\\')
+      run++;
+    if (run > in) {
+      size_t want = run - in, room = outlen - 1 - pos;
+      size_t k = want < room ? want : room;
+      memcpy(out + pos, data + in, k);
+      pos += k;
+      in += k;
+      if (k < want)
+        break; /* out is full */
+      continue;
+    }
+    n = render_unit(data + in, len - in, flags, u, &used);
 
     if (n >= outlen - pos)
       break; /* would leave no room for the terminator */

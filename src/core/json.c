@@ -85,10 +85,24 @@ static size_t put_u(char *p, uint32_t cp) {
   return 6 + put_u16(p + 6, 0xdc00 + (cp & 0x3ff));
 }
 
+/* 1 for a byte that goes into a JSON string as it is: printable ASCII
+   other than '"' and backslash. */
+static const uint8_t plain_table[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* True for a byte that goes into a JSON string as it is. */
-static inline bool plain_ascii(uint8_t b) {
-  return b >= 0x20 && b < 0x7f && b != '"' && b != '\\';
-}
+static inline bool plain_ascii(uint8_t b) { return plain_table[b] != 0; }
 
 /* Writes one ASCII byte at p, escaped if JSON or a terminal needs it. */
 static size_t put_ascii(char *p, uint8_t b) {
@@ -255,6 +269,17 @@ void mcw_json_strn(struct mcw_json *j, const char *s, size_t len) {
 
 void mcw_json_number(struct mcw_json *j, const char *text, size_t len) {
   value(j, text, len);
+}
+
+void mcw_json_plain(struct mcw_json *j, const char *s, size_t len) {
+  separate(j);
+  reserve(j, len + 2);
+  j->buf[j->len++] = '"';
+  memcpy(j->buf + j->len, s, len);
+  j->len += len;
+  j->buf[j->len++] = '"';
+  j->buf[j->len] = '\0';
+  j->need_comma = true;
 }
 
 /* Writes v in decimal at the end of tmp[24]; returns where it starts. */

@@ -185,7 +185,7 @@ void mcw_jsonl_datagram(struct mcw_json *j, const struct mcw_group *g,
   mcw_json_str(j, text);
   mcw_hex(d->data, n, hex, sizeof(hex));
   mcw_json_key(j, "hex");
-  mcw_json_str(j, hex);
+  mcw_json_plain(j, hex, 2 * (size_t)n); /* hex digits need no escaping */
   probe_fields(j, d);
   mcw_json_close(j);
 }
