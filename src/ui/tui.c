@@ -5,7 +5,12 @@
  * when something changed (or once a second, for ages and rates), and a
  * uv_signal_t for SIGWINCH. Packet callbacks only mark the screen dirty.
  * Every exit path (quit, SIGINT, SIGTERM, SIGHUP, a fatal error) goes
- * through endwin and puts stdin's file flags back as they were.
+ * through endwin and puts stdin's file flags back as they were. A fatal
+ * signal (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) cannot call endwin, which
+ * is not async-signal-safe: its handler writes the terminal's own strings to
+ * leave the alternate screen, show the cursor and reset attributes, puts
+ * the saved termios back with tcsetattr (both safe in a handler), and
+ * raises the signal again with the default action.
  */
 #include <fcntl.h>
 #include <langinfo.h>
@@ -17,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <term.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "mcwatch/capture.h"
@@ -31,7 +37,70 @@
 static struct tui *fatal_tui;
 static int stdin_flags = -1;
 
+/* What the fatal-signal handler needs, prepared while it is safe to. */
+static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+static struct sigaction fatal_old[MCW_ARRAY_LEN(fatal_signals)];
+static struct termios saved_termios;
+static bool have_termios;
+static char restore_seq[128];
+static size_t restore_len;
+static volatile sig_atomic_t fatal_armed;
+
+/* Appends terminfo capability cap to restore_seq, without padding. */
+static void add_restore_cap(const char *cap) {
+  const char *s = tigetstr(cap);
+
+  if (s == NULL || s == (char *)-1)
+    return;
+  for (; *s != '\0' && restore_len < sizeof(restore_seq); s++) {
+    if (s[0] == '$' && s[1] == '<' && strchr(s, '>') != NULL) {
+      s = strchr(s, '>'); /* a delay such as $<5>: nothing to send */
+      continue;
+    }
+    restore_seq[restore_len++] = *s;
+  }
+}
+
+static void on_fatal_signal(int sig) {
+  if (fatal_armed) {
+    ssize_t w = write(1, restore_seq, restore_len);
+    (void)w;
+    if (have_termios)
+      (void)tcsetattr(0, TCSADRAIN, &saved_termios);
+    if (stdin_flags >= 0)
+      (void)fcntl(0, F_SETFL, stdin_flags);
+  }
+  raise(sig); /* SA_RESETHAND: the default action now, a core if enabled */
+}
+
+/* Installs the fatal-signal handlers once curses owns the terminal. */
+static void arm_fatal_signals(void) {
+  struct sigaction sa;
+
+  restore_len = 0;
+  add_restore_cap("rmcup");
+  add_restore_cap("cnorm");
+  add_restore_cap("sgr0");
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_fatal_signal;
+  sa.sa_flags = (int)SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < MCW_ARRAY_LEN(fatal_signals); i++)
+    sigaction(fatal_signals[i], &sa, &fatal_old[i]);
+  fatal_armed = 1;
+}
+
+/* Puts the previous handlers back once the terminal is restored. */
+static void disarm_fatal_signals(void) {
+  if (!fatal_armed)
+    return;
+  fatal_armed = 0;
+  for (size_t i = 0; i < MCW_ARRAY_LEN(fatal_signals); i++)
+    sigaction(fatal_signals[i], &fatal_old[i], NULL);
+}
+
 static void restore_terminal(struct tui *t) {
+  disarm_fatal_signals();
   if (t->curses_on) {
     /*
      * Blank the screen first: a terminal (tmux, for one) that was resized
@@ -314,6 +383,7 @@ static int curses_start(struct tui *t, char *err, size_t errlen) {
     return -1;
   }
   del_curterm(cur_term);
+  have_termios = tcgetattr(0, &saved_termios) == 0;
   t->screen = newterm(NULL, stdout, stdin);
   if (t->screen == NULL) {
     snprintf(err, errlen, "cannot use terminal type '%.40s'; use --headless",
@@ -331,6 +401,7 @@ static int curses_start(struct tui *t, char *err, size_t errlen) {
   set_escdelay(25);
   curs_set(0);
   init_colors(t);
+  arm_fatal_signals();
   return 0;
 }
 
