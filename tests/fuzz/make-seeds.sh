@@ -4,7 +4,8 @@
 # from inside each format. Run it again after changing it; commit the result.
 set -eu
 cd "$(dirname "$0")"
-rm -rf corpus
+# Inputs that once crashed a fuzzer (crash-*) stay: they are regressions.
+[ -d corpus ] && find corpus -type f ! -name 'crash-*' -delete
 mkdir -p corpus/{endpoint,probe,rtp,mpegts,escape,json,stream}
 
 # seed TARGET NAME PRINTF-FORMAT: one seed file from printf escapes.
