@@ -11,6 +11,9 @@
  * mcwatch probes numbered as listed, built by the project's own encoder
  * (sender id --probe-id, default 0x7e57), and COUNT is ignored: gaps,
  * duplicates and reordering are crafted exactly.
+ * With --hex-lines FILE it sends one datagram per line of FILE, each line
+ * the payload in hex (an empty line sends an empty datagram), and COUNT is
+ * ignored: one process sends a whole list of crafted datagrams.
  * Exit 0 when every datagram was sent, 1 on any error (with a message).
  */
 #include <arpa/inet.h>
@@ -71,10 +74,38 @@ static size_t unhex(const char *s, unsigned char *out, size_t max) {
   return n;
 }
 
+/* Sends one datagram per line of the file at path, each line in hex. */
+static int send_hex_lines(int fd, const char *path,
+                          const struct sockaddr_storage *dst, socklen_t dlen,
+                          long interval_ms) {
+  static char line[2 * 65536 + 2];
+  static unsigned char pkt[65536];
+  FILE *f = fopen(path, "r");
+
+  if (f == NULL)
+    return die(path);
+  while (fgets(line, sizeof(line), f) != NULL) {
+    size_t len;
+    line[strcspn(line, "\n")] = '\0';
+    len = unhex(line, pkt, sizeof(pkt));
+    if (sendto(fd, pkt, len, 0, (const struct sockaddr *)dst, dlen) < 0) {
+      fclose(f);
+      return die("sendto");
+    }
+    if (interval_ms > 0) {
+      struct timespec ts = {interval_ms / 1000, (interval_ms % 1000) * 1000000};
+      nanosleep(&ts, NULL);
+    }
+  }
+  fclose(f);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   static unsigned char buf[65536], out[65536];
   static uint64_t seqs[SEQS_MAX];
   const char *text = "mcw-testsend %n", *hex = NULL, *source = NULL;
+  const char *hex_lines = NULL;
   long nseqs = -1;
   unsigned long probe_id = 0x7e57;
   long size = -1, interval_ms = 0, ttl = 1, sport = 0;
@@ -95,6 +126,8 @@ int main(int argc, char **argv) {
       text = argv[i + 1];
     else if (!strcmp(argv[i], "--hex"))
       hex = argv[i + 1];
+    else if (!strcmp(argv[i], "--hex-lines"))
+      hex_lines = argv[i + 1];
     else if (!strcmp(argv[i], "--size"))
       size = atol(argv[i + 1]);
     else if (!strcmp(argv[i], "--interval-ms"))
@@ -184,6 +217,8 @@ int main(int argc, char **argv) {
     if (bind(fd, (struct sockaddr *)&src, slen) < 0)
       return die("bind");
   }
+  if (hex_lines != NULL)
+    return send_hex_lines(fd, hex_lines, &dst, dlen, interval_ms);
   for (long n = 1; n <= count; n++) {
     size_t len = 0;
     if (nseqs >= 0) {
