@@ -75,6 +75,10 @@ pass "w: records 12 datagrams, stops, file reads back"
 keys q
 expect 3 "EXIT=0" "q did not exit 0"
 $TM kill-server 2>/dev/null
+# A fresh server for the next part: a new session on the socket of a server
+# that is still shutting down fails now and then ("server exited
+# unexpectedly").
+TM="tmux -L mcwrec2-$$ -f /dev/null"
 
 # 3. --write from the start, closed complete by q.
 $TM new-session -d -s mcw -x 120 -y 32 \
