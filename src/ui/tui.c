@@ -8,9 +8,9 @@
  * through endwin and puts stdin's file flags back as they were. A fatal
  * signal (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) cannot call endwin, which
  * is not async-signal-safe: its handler writes the terminal's own strings to
- * leave the alternate screen, show the cursor and reset attributes, puts
- * the saved termios back with tcsetattr (both safe in a handler), and
- * raises the signal again with the default action.
+ * leave the alternate screen, show the cursor, reset attributes and the
+ * keypad mode, puts the saved termios back with tcsetattr (both safe in a
+ * handler), and raises the signal again with the default action.
  */
 #include <fcntl.h>
 #include <langinfo.h>
@@ -81,6 +81,7 @@ static void arm_fatal_signals(void) {
   add_restore_cap("rmcup");
   add_restore_cap("cnorm");
   add_restore_cap("sgr0");
+  add_restore_cap("rmkx"); /* keypad back to normal mode */
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_fatal_signal;
   sa.sa_flags = (int)SA_RESETHAND;
