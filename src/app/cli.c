@@ -38,6 +38,14 @@ void mcw_cli_error(const char *fmt, ...) {
   exit(MCW_EXIT_USAGE);
 }
 
+void mcw_cli_bad_option(int c, char **argv, int optind_now, int optopt_now) {
+  if (c == ':')
+    mcw_cli_error("%s: needs a value", argv[optind_now - 1]);
+  if (optopt_now != 0)
+    mcw_cli_error("-%c: unknown option", optopt_now);
+  mcw_cli_error("%s: unknown option", argv[optind_now - 1]);
+}
+
 uint64_t mcw_cli_whole(const char *opt, const char *s, uint64_t min,
                        uint64_t max) {
   unsigned long long v;

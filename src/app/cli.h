@@ -13,6 +13,12 @@ void mcw_cli_init(const char *prefix, const char *help_command);
 /* Prints "<prefix>: <message> (see <help>)" and exits 2. */
 void mcw_cli_error(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
+/*
+ * Reports what getopt_long (with a leading ':' in its option string)
+ * returned as a missing value (c == ':') or an unknown option; exits 2.
+ */
+void mcw_cli_bad_option(int c, char **argv, int optind_now, int optopt_now)
+    __attribute__((noreturn));
 /* Parses decimal digits only, within [min, max]; exits 2 otherwise. */
 uint64_t mcw_cli_whole(const char *opt, const char *s, uint64_t min,
                        uint64_t max);

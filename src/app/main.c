@@ -273,12 +273,8 @@ int main(int argc, char **argv) {
     case 'V':
       printf("mcwatch %s\n", MCWATCH_VERSION);
       return MCW_EXIT_OK;
-    case ':':
-      mcw_cli_error("%s: needs a value", argv[optind - 1]);
-    default:
-      if (optopt != 0)
-        mcw_cli_error("-%c: unknown option", optopt);
-      mcw_cli_error("%s: unknown option", argv[optind - 1]);
+    default: /* ':' (a value is missing) or '?' (unknown) */
+      mcw_cli_bad_option(c, argv, optind, optopt);
     }
   }
 

@@ -185,12 +185,8 @@ int mcw_run_send(int argc, char **argv) {
     case 'h':
       send_usage(stdout);
       return MCW_EXIT_OK;
-    case ':':
-      mcw_cli_error("%s: needs a value", argv[optind - 1]);
-    default:
-      if (optopt != 0)
-        mcw_cli_error("-%c: unknown option", optopt);
-      mcw_cli_error("%s: unknown option", argv[optind - 1]);
+    default: /* ':' (a value is missing) or '?' (unknown) */
+      mcw_cli_bad_option(c, argv, optind, optopt);
     }
   }
   if (optind >= argc)
