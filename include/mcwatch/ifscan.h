@@ -19,4 +19,10 @@ int mcw_ifscan(struct mcw_iface_list *list);
  */
 int mcw_ifscan_default_route(char *name, size_t len);
 
+/*
+ * The interface for endpoints written without %IFACE: given when it is not
+ * NULL, else the default route's (written into buf), else "lo".
+ */
+const char *mcw_ifscan_default_iface(const char *given, char *buf, size_t len);
+
 #endif

@@ -80,8 +80,8 @@ int mcw_run_doctor(int argc, char **argv) {
   struct mcw_iface_list list = {0};
   struct mcw_endpoint *eps;
   struct mcw_json out = {0};
-  char defiface[IF_NAMESIZE] = "lo";
-  const char *iface = NULL;
+  char defiface[IF_NAMESIZE];
+  const char *iface = NULL, *def;
   bool json = false, failed = false;
   int c, n;
 
@@ -119,12 +119,11 @@ int mcw_run_doctor(int argc, char **argv) {
     fprintf(stderr, "mcwatch doctor: cannot list interfaces\n");
     return MCW_EXIT_FAILURE;
   }
-  if (iface == NULL && mcw_ifscan_default_route(defiface, sizeof(defiface)) < 0)
-    mcw_strlcpy(defiface, "lo", sizeof(defiface));
+  def = mcw_ifscan_default_iface(iface, defiface, sizeof(defiface));
   n = argc - optind;
   eps = mcw_xcalloc((size_t)n, sizeof(*eps));
   for (int i = 0; i < n; i++)
-    parse_endpoint(argv[optind + i], iface ? iface : defiface, &list, &eps[i]);
+    parse_endpoint(argv[optind + i], def, &list, &eps[i]);
   mcw_iface_list_free(&list);
 
   opts.ngroups = (size_t)n;

@@ -318,11 +318,8 @@ int main(int argc, char **argv) {
       mcw_iface_list_free(&ifaces);
       mcw_cli_error("--iface %s", err);
     }
-    def = o.iface;
-  } else if (mcw_ifscan_default_route(defiface, sizeof(defiface)) == 0)
-    def = defiface;
-  else
-    def = "lo";
+  }
+  def = mcw_ifscan_default_iface(o.iface, defiface, sizeof(defiface));
   o.default_iface = def;
 
   if (o.demo) {

@@ -79,8 +79,8 @@ static void send_usage(FILE *f) {
 static size_t resolve(char **argv, int first, int argc, const char *iface,
                       struct mcw_endpoint *eps) {
   struct mcw_iface_list list;
-  char err[256], defiface[IF_NAMESIZE] = "lo";
-  const char *def = iface;
+  char err[256], defiface[IF_NAMESIZE];
+  const char *def;
   size_t n = 0;
   int r = mcw_ifscan(&list);
 
@@ -88,9 +88,7 @@ static size_t resolve(char **argv, int first, int argc, const char *iface,
     fprintf(stderr, "mcwatch send: cannot list interfaces: %s\n", strerror(-r));
     exit(MCW_EXIT_FAILURE);
   }
-  if (def == NULL)
-    def = mcw_ifscan_default_route(defiface, sizeof(defiface)) == 0 ? defiface
-                                                                    : "lo";
+  def = mcw_ifscan_default_iface(iface, defiface, sizeof(defiface));
   for (int i = first; i < argc; i++) {
     struct mcw_endpoint *ep = &eps[n];
     if (mcw_endpoint_parse(argv[i], ep, err, sizeof(err)) < 0 ||

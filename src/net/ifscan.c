@@ -105,3 +105,9 @@ int mcw_ifscan_default_route(char *name, size_t len) {
     return 0;
   return default_v6(name, len) == 0 ? 0 : -ENOENT;
 }
+
+const char *mcw_ifscan_default_iface(const char *given, char *buf, size_t len) {
+  if (given != NULL)
+    return given;
+  return mcw_ifscan_default_route(buf, len) == 0 ? buf : "lo";
+}
