@@ -35,7 +35,7 @@ void mcw_json_key(struct mcw_json *j, const char *key);
 /*
  * Writes a string value, escaped; NULL writes null. Besides ", \ and the
  * C0 controls, DEL, C1 controls, bidirectional controls, U+2028, U+2029 and
- * U+FEFF are written as \uXXXX, so the line is safe to show on a terminal.
+ * U+FEFF are written as \uHHHH, so the line is safe to show on a terminal.
  */
 void mcw_json_str(struct mcw_json *j, const char *s);
 /*

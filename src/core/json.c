@@ -9,7 +9,7 @@
  *
  * Strings follow RFC 8259 and are made safe for a terminal that shows the
  * line: ", \ and controls are escaped, and so are DEL, the C1 controls, the
- * bidirectional controls, U+2028, U+2029 and U+FEFF (as \uXXXX, which
+ * bidirectional controls, U+2028, U+2029 and U+FEFF (as \uHHHH, which
  * decodes to the same text). Input should be valid UTF-8; any byte that is
  * not part of a well-formed sequence is written as \u00XX of that byte, so
  * the output is always valid JSON and valid UTF-8.
@@ -65,7 +65,7 @@ static void value(struct mcw_json *j, const char *s, size_t n) {
   j->need_comma = true;
 }
 
-/* Writes the \uXXXX escape of code point cp (at most U+FFFF) at p. */
+/* Writes the \uHHHH escape of code point cp (at most U+FFFF) at p. */
 static size_t put_u16(char *p, uint32_t u) {
   p[0] = '\\';
   p[1] = 'u';
@@ -76,7 +76,7 @@ static size_t put_u16(char *p, uint32_t u) {
   return 6;
 }
 
-/* Writes cp as \uXXXX, or as a surrogate pair beyond the BMP (RFC 8259). */
+/* Writes cp as \uHHHH, or as a surrogate pair beyond the BMP (RFC 8259). */
 static size_t put_u(char *p, uint32_t cp) {
   if (cp <= 0xffff)
     return put_u16(p, cp);
