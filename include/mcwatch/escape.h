@@ -25,6 +25,9 @@ enum {
   MCW_ESC_ASCII = 1 << 0, /* escape every non-ASCII character as \u{...} */
 };
 
+/* Longest rendering of one unit (a byte or a UTF-8 sequence): "\u{10ffff}". */
+#define MCW_ESC_UNIT_MAX 10
+
 /* Output size (terminator included) that always holds n escaped bytes. */
 #define MCW_ESC_MAX(n) (4 * (size_t)(n) + 1)
 
@@ -37,6 +40,14 @@ enum {
  */
 size_t mcw_escape(const uint8_t *data, size_t len, char *out, size_t outlen,
                   unsigned flags);
+
+/*
+ * Renders the one unit that starts at data (len > 0), exactly as mcw_escape
+ * would, into u (not terminated); stores the number of input bytes it
+ * covers in *used and returns the number of bytes written.
+ */
+size_t mcw_escape_unit(const uint8_t *data, size_t len, unsigned flags,
+                       char u[MCW_ESC_UNIT_MAX], size_t *used);
 
 /*
  * Writes data as lowercase hex digits into out (terminated when outlen > 0);

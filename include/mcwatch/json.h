@@ -66,5 +66,18 @@ void mcw_json_bool(struct mcw_json *j, bool v);
 void mcw_json_null(struct mcw_json *j);
 /* Appends raw text (no comma logic). */
 void mcw_json_raw(struct mcw_json *j, const char *s, size_t len);
+/*
+ * Writes n payload bytes as a string value: exactly what mcw_escape (flags
+ * 0) makes of them, escaped again by mcw_json_strn, in one pass and with
+ * no length limit.
+ */
+void mcw_json_payload(struct mcw_json *j, const uint8_t *data, size_t n);
+/* Writes n bytes as a string value of lowercase hex digits. */
+void mcw_json_hex(struct mcw_json *j, const uint8_t *data, size_t n);
+/*
+ * Ends a line: appends "\n" and makes the next call start a new top-level
+ * value, so several lines can be collected in one buffer.
+ */
+void mcw_json_end_line(struct mcw_json *j);
 
 #endif

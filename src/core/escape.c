@@ -15,9 +15,6 @@
 
 #include <string.h>
 
-/* Longest rendering of one unit: "\u{10ffff}". */
-#define UNIT_MAX 10
-
 static const char hexdigits[] = "0123456789abcdef";
 
 size_t mcw_escape_decode(const uint8_t *s, size_t len, uint32_t *cp) {
@@ -138,12 +135,8 @@ static size_t render_byte(char *u, uint8_t b, bool bad) {
   }
 }
 
-/*
- * Renders the unit starting at data (len > 0) into u; stores the number of
- * input bytes it covers in *used and returns the number of output bytes.
- */
-static size_t render_unit(const uint8_t *data, size_t len, unsigned flags,
-                          char *u, size_t *used) {
+size_t mcw_escape_unit(const uint8_t *data, size_t len, unsigned flags,
+                       char u[MCW_ESC_UNIT_MAX], size_t *used) {
   uint32_t cp;
   size_t n = mcw_escape_decode(data, len, &cp);
 
@@ -167,7 +160,7 @@ size_t mcw_escape(const uint8_t *data, size_t len, char *out, size_t outlen,
   if (outlen == 0)
     return 0;
   while (in < len) {
-    char u[UNIT_MAX];
+    char u[MCW_ESC_UNIT_MAX];
     size_t used, n, run = in;
 
     /* Hot path: printable ASCII other than '\\' is copied as it is. */
@@ -184,7 +177,7 @@ size_t mcw_escape(const uint8_t *data, size_t len, char *out, size_t outlen,
         break; /* out is full */
       continue;
     }
-    n = render_unit(data + in, len - in, flags, u, &used);
+    n = mcw_escape_unit(data + in, len - in, flags, u, &used);
 
     if (n >= outlen - pos)
       break; /* would leave no room for the terminator */

@@ -28,8 +28,8 @@
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/* Makes room for n more bytes plus the terminator. */
-static void reserve(struct mcw_json *j, size_t n) {
+/* Grows the buffer to hold n more bytes plus the terminator. */
+static void grow(struct mcw_json *j, size_t n) {
   size_t need, cap;
 
   if (n > SIZE_MAX - 1 - j->len)
@@ -44,8 +44,15 @@ static void reserve(struct mcw_json *j, size_t n) {
   j->cap = cap;
 }
 
+/* Makes room for n more bytes plus the terminator (cap > len always holds
+   once there is a buffer, for the terminator). */
+static inline void reserve(struct mcw_json *j, size_t n) {
+  if (j->buf == NULL || n >= j->cap - j->len)
+    grow(j, n);
+}
+
 /* Appends n bytes and keeps the buffer terminated. */
-static void put(struct mcw_json *j, const char *s, size_t n) {
+static inline void put(struct mcw_json *j, const char *s, size_t n) {
   reserve(j, n);
   memcpy(j->buf + j->len, s, n);
   j->len += n;
@@ -104,6 +111,37 @@ static const uint8_t plain_table[256] = {
 /* True for a byte that goes into a JSON string as it is. */
 static inline bool plain_ascii(uint8_t b) { return plain_table[b] != 0; }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* True when any byte of x is zero. */
+static inline bool has_zero(uint64_t x) { return ((x - ONES) & ~x & HIGHS); }
+
+/*
+ * True when all eight bytes at p are plain, the word-at-a-time form of
+ * plain_ascii. Each test is exact for "some byte is ...": below 0x20, above
+ * 0x7e (adding 1 sets the top bit of 0x7f; a byte with it set already
+ * shows through the or), '"', backslash.
+ */
+static inline bool plain8(const uint8_t *p) {
+  uint64_t x;
+
+  memcpy(&x, p, sizeof(x));
+  return !(((x - 0x20 * ONES) & ~x & HIGHS) | (((x + ONES) | x) & HIGHS) ||
+           has_zero(x ^ (0x22 * ONES)) || has_zero(x ^ (0x5c * ONES)));
+}
+
+/* The length of the run of plain bytes at the start of in[0..n). */
+static size_t plain_run(const uint8_t *in, size_t n) {
+  size_t i = 0;
+
+  while (i + 8 <= n && plain8(in + i))
+    i += 8;
+  while (i < n && plain_ascii(in[i]))
+    i++;
+  return i;
+}
+
 /* Writes one ASCII byte at p, escaped if JSON or a terminal needs it. */
 static size_t put_ascii(char *p, uint8_t b) {
   char e;
@@ -141,24 +179,19 @@ static size_t put_ascii(char *p, uint8_t b) {
   return 2;
 }
 
-/* Appends s (n bytes) as a quoted, escaped JSON string. */
-static void put_string(struct mcw_json *j, const char *s, size_t n) {
-  const uint8_t *in = (const uint8_t *)s;
-  char *p;
+/*
+ * Writes the n bytes at in, escaped, at p (no quotes); returns the new end.
+ * The caller has reserved room: every input byte costs at most six.
+ */
+static char *string_body(char *p, const uint8_t *in, size_t n) {
   size_t i = 0;
 
-  if (n > (SIZE_MAX - 2) / 6)
-    mcw_fatal("JSON string too large");
-  reserve(j, 6 * n + 2); /* every input byte costs at most six */
-  p = j->buf + j->len;
-  *p++ = '"';
   while (i < n) {
     uint32_t cp;
     size_t k, run = i;
 
     /* Hot path: copy a run of plain ASCII at once. */
-    while (run < n && plain_ascii(in[run]))
-      run++;
+    run += plain_run(in + i, n - i);
     if (run > i) {
       memcpy(p, in + i, run - i);
       p += run - i;
@@ -183,6 +216,19 @@ static void put_string(struct mcw_json *j, const char *s, size_t n) {
       i += k;
     }
   }
+  return p;
+}
+
+/* Appends s (n bytes) as a quoted, escaped JSON string. */
+static void put_string(struct mcw_json *j, const char *s, size_t n) {
+  char *p;
+
+  if (n > (SIZE_MAX - 2) / 6)
+    mcw_fatal("JSON string too large");
+  reserve(j, 6 * n + 2); /* every input byte costs at most six */
+  p = j->buf + j->len;
+  *p++ = '"';
+  p = string_body(p, (const uint8_t *)s, n);
   *p++ = '"';
   *p = '\0';
   j->len = (size_t)(p - j->buf);
@@ -248,9 +294,28 @@ void mcw_json_close_array(struct mcw_json *j) {
 }
 
 void mcw_json_key(struct mcw_json *j, const char *key) {
-  separate(j);
-  put_string(j, key, strlen(key));
-  put(j, ":", 1);
+  size_t n = strlen(key);
+
+  if (plain_run((const uint8_t *)key, n) == n) {
+    /* The usual key: plain ASCII, written as it is. */
+    char *p;
+
+    reserve(j, n + 4);
+    p = j->buf + j->len;
+    if (j->need_comma)
+      *p++ = ',';
+    *p++ = '"';
+    memcpy(p, key, n);
+    p += n;
+    *p++ = '"';
+    *p++ = ':';
+    *p = '\0';
+    j->len = (size_t)(p - j->buf);
+  } else {
+    separate(j);
+    put_string(j, key, n);
+    put(j, ":", 1);
+  }
   j->need_comma = false;
 }
 
@@ -345,4 +410,138 @@ void mcw_json_null(struct mcw_json *j) { value(j, "null", 4); }
 
 void mcw_json_raw(struct mcw_json *j, const char *s, size_t len) {
   put(j, s, len);
+}
+
+/*
+ * mcw_escape's output is printable ASCII (with '\\' doubled) and harmless
+ * UTF-8, so escaping it again for JSON at most doubles an ASCII byte. The
+ * worst input byte is one that becomes \xHH: four bytes, five in JSON
+ * (a two-byte C1 control becomes \u{0080}: nine in JSON, 4.5 a byte).
+ */
+#define PAYLOAD_MAX_PER_BYTE 5
+
+/*
+ * What mcw_json_payload writes for a byte that is a unit of its own: any
+ * ASCII byte, or a byte that does not start well-formed UTF-8 (here, every
+ * byte from 0x80 up, taken alone). Made once from mcw_escape_unit, so the
+ * escaping rules stay in one place; mcwatch is single-threaded.
+ */
+struct byte_text {
+  char text[8];
+  uint8_t len;
+};
+
+static const struct byte_text *byte_texts(void) {
+  static struct byte_text t[256];
+  static bool ready;
+
+  if (!ready) {
+    for (int b = 0; b < 256; b++) {
+      uint8_t in = (uint8_t)b;
+      char u[MCW_ESC_UNIT_MAX];
+      size_t used, k = mcw_escape_unit(&in, 1, 0, u, &used);
+
+      for (size_t m = 0; m < k; m++) {
+        if (u[m] == '\\' || u[m] == '"')
+          t[b].text[t[b].len++] = '\\';
+        t[b].text[t[b].len++] = u[m];
+      }
+    }
+    ready = true;
+  }
+  return t;
+}
+
+void mcw_json_payload(struct mcw_json *j, const uint8_t *data, size_t n) {
+  const struct byte_text *bt = byte_texts();
+  char *p;
+  size_t i = 0;
+
+  if (n > (SIZE_MAX - 16) / PAYLOAD_MAX_PER_BYTE)
+    mcw_fatal("JSON string too large");
+  separate(j);
+  /* 8 spare bytes: a byte's text is copied as a whole word. */
+  reserve(j, PAYLOAD_MAX_PER_BYTE * n + 2 + 8);
+  p = j->buf + j->len;
+  *p++ = '"';
+  while (i < n) {
+    uint8_t b = data[i];
+    uint32_t cp;
+    size_t k;
+
+    if (plain_ascii(b)) {
+      /* Bytes that both escapers leave alone go straight into the line. */
+      size_t run = plain_run(data + i, n - i);
+      memcpy(p, data + i, run);
+      p += run;
+      i += run;
+      continue;
+    }
+    k = b < 0x80 ? 1 : mcw_escape_decode(data + i, n - i, &cp);
+    if (k <= 1) {
+      /* A unit of one byte: its text from the table. */
+      memcpy(p, bt[b].text, sizeof(bt[b].text));
+      p += bt[b].len;
+      i++;
+    } else if (!mcw_escape_cp_unsafe(cp)) {
+      memcpy(p, data + i, k); /* harmless UTF-8 passes */
+      p += k;
+      i += k;
+    } else {
+      /* An unsafe character, as mcw_escape writes it (\u{hhhh}), with
+         the backslash escaped again. */
+      char u[MCW_ESC_UNIT_MAX];
+      size_t used, m, len = mcw_escape_unit(data + i, n - i, 0, u, &used);
+
+      for (m = 0; m < len; m++) {
+        if (u[m] == '\\' || u[m] == '"')
+          *p++ = '\\';
+        *p++ = u[m];
+      }
+      i += used;
+    }
+  }
+  *p++ = '"';
+  *p = '\0';
+  j->len = (size_t)(p - j->buf);
+  j->need_comma = true;
+}
+
+#define HEX_ROW(h)                                                             \
+  h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" h "8" h "9" h "a" h "b" h    \
+    "c" h "d" h "e" h "f"
+
+/* The two hex digits of every byte value, in order. */
+static const char hex_pairs[] = HEX_ROW("0") HEX_ROW("1") HEX_ROW("2")
+    HEX_ROW("3") HEX_ROW("4") HEX_ROW("5") HEX_ROW("6") HEX_ROW("7")
+        HEX_ROW("8") HEX_ROW("9") HEX_ROW("a") HEX_ROW("b") HEX_ROW("c")
+            HEX_ROW("d") HEX_ROW("e") HEX_ROW("f");
+
+void mcw_json_hex(struct mcw_json *j, const uint8_t *data, size_t n) {
+  char *p;
+  size_t i = 0;
+
+  if (n > (SIZE_MAX - 2) / 2)
+    mcw_fatal("JSON string too large");
+  separate(j);
+  reserve(j, 2 * n + 2);
+  p = j->buf + j->len;
+  *p++ = '"';
+  for (; i + 4 <= n; i += 4, p += 8) {
+    memcpy(p, hex_pairs + 2 * data[i], 2);
+    memcpy(p + 2, hex_pairs + 2 * data[i + 1], 2);
+    memcpy(p + 4, hex_pairs + 2 * data[i + 2], 2);
+    memcpy(p + 6, hex_pairs + 2 * data[i + 3], 2);
+  }
+  for (; i < n; i++, p += 2)
+    memcpy(p, hex_pairs + 2 * data[i], 2);
+  *p++ = '"';
+  *p = '\0';
+  j->len = (size_t)(p - j->buf);
+  j->need_comma = true;
+}
+
+void mcw_json_end_line(struct mcw_json *j) {
+  put(j, "\n", 1);
+  j->need_comma = false;
 }

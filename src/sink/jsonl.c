@@ -29,32 +29,36 @@ static void digits(char *p, uint64_t v, int n) {
  */
 void mcw_jsonl_time(struct mcw_json *j, int64_t ns) {
   static int64_t cached_sec = INT64_MIN;
-  static char cached[80]; /* "2026-11-24T16:32:00" */
+  static char cal[48], secs[32]; /* "2026-11-24T16:32:00." and "1795...." */
+  static size_t cal_len, secs_len;
   int64_t sec = ns >= 0 ? ns / 1000000000 : -((-ns + 999999999) / 1000000000);
   uint64_t usec = (uint64_t)(ns - sec * 1000000000) / 1000;
-  char buf[96], num[40];
-  int n;
+  char buf[64], num[40];
 
   if (sec != cached_sec) {
     time_t t = (time_t)sec;
     struct tm tm;
+    int n;
+
     gmtime_r(&t, &tm);
-    snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec);
+    n = snprintf(cal, sizeof(cal), "%04d-%02d-%02dT%02d:%02d:%02d.",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec);
+    cal_len = n > 0 && (size_t)n < sizeof(cal) ? (size_t)n : 0;
+    n = snprintf(secs, sizeof(secs), "%lld.", (long long)sec);
+    secs_len = n > 0 && (size_t)n < sizeof(secs) ? (size_t)n : 0;
     cached_sec = sec;
   }
-  n = snprintf(buf, sizeof(buf), "%s.", cached);
-  digits(buf + n, usec, 6);
-  buf[n + 6] = 'Z';
-  buf[n + 7] = '\0';
+  memcpy(buf, cal, cal_len);
+  digits(buf + cal_len, usec, 6);
+  buf[cal_len + 6] = 'Z';
   mcw_json_key(j, "time");
-  mcw_json_str(j, buf);
+  mcw_json_strn(j, buf, cal_len + 7);
   /* "ts": seconds with six decimals, the same instant as "time". */
-  n = snprintf(num, sizeof(num), "%lld.", (long long)sec);
-  digits(num + n, usec, 6);
+  memcpy(num, secs, secs_len);
+  digits(num + secs_len, usec, 6);
   mcw_json_key(j, "ts");
-  mcw_json_number(j, num, (size_t)n + 6);
+  mcw_json_number(j, num, secs_len + 6);
 }
 
 /* Renders the fields that name g (no leading comma) into j. */
@@ -126,7 +130,6 @@ void mcw_jsonl_group_fields(struct mcw_json *j, const struct mcw_group *g) {
 
 /* For an mcwatch probe, its decoded header and text as "probe". */
 static void probe_fields(struct mcw_json *j, const struct mcw_datagram *d) {
-  char text[MCW_ESC_MAX(1024)];
   struct mcw_probe p;
 
   if (mcw_probe_decode(d->data, d->caplen, d->len, &p) < 0)
@@ -139,21 +142,17 @@ static void probe_fields(struct mcw_json *j, const struct mcw_datagram *d) {
   mcw_json_u64(j, p.seq);
   mcw_json_key(j, "send_ts");
   mcw_json_double(j, (double)(p.send_ns / 1000) / 1e6, 6);
-  mcw_escape(p.text, p.text_avail < 1024 ? p.text_avail : 1024, text,
-             sizeof(text), 0);
   mcw_json_key(j, "text");
-  mcw_json_str(j, text);
+  mcw_json_payload(j, p.text, p.text_avail < 1024 ? p.text_avail : 1024);
   mcw_json_close(j);
 }
 
 void mcw_jsonl_datagram(struct mcw_json *j, const struct mcw_group *g,
                         const struct mcw_datagram *d, const char *ifname,
                         uint32_t preview) {
-  char text[MCW_ESC_MAX(4096)], hex[2 * 4096 + 1], buf[MCW_ADDRSTRLEN];
+  char buf[MCW_ADDRSTRLEN];
   uint32_t n = d->caplen < preview ? d->caplen : preview;
 
-  if (n > 4096)
-    n = 4096;
   mcw_json_open(j);
   mcw_json_key(j, "event");
   mcw_json_str(j, "datagram");
@@ -180,12 +179,10 @@ void mcw_jsonl_datagram(struct mcw_json *j, const struct mcw_group *g,
   mcw_json_u64(j, g->packets);
   mcw_json_key(j, "preview_len");
   mcw_json_u64(j, n);
-  mcw_escape(d->data, n, text, sizeof(text), 0);
   mcw_json_key(j, "text");
-  mcw_json_str(j, text);
-  mcw_hex(d->data, n, hex, sizeof(hex));
+  mcw_json_payload(j, d->data, n);
   mcw_json_key(j, "hex");
-  mcw_json_plain(j, hex, 2 * (size_t)n); /* hex digits need no escaping */
+  mcw_json_hex(j, d->data, n);
   probe_fields(j, d);
   mcw_json_close(j);
 }

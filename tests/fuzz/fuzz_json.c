@@ -1,7 +1,9 @@
 /*
  * Fuzzes the JSON writer's string escaping with arbitrary bytes. The
  * result must be one line of printable, valid UTF-8 text whose string
- * body has no raw control, DEL, quote or unsafe code point.
+ * body has no raw control, DEL, quote or unsafe code point. The one-pass
+ * payload and hex writers must agree byte for byte with mcw_escape and
+ * mcw_hex followed by the string writer.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,6 +42,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
        would fool the count, so recount properly only in that case. */
     if (memchr(data, '\\', size) == NULL)
       abort();
+  }
+  /* The one-pass payload writer says exactly what mcw_escape followed by
+     the string writer says, and the hex writer what mcw_hex says. */
+  {
+    static char text[MCW_ESC_MAX(4096)], hex[2 * 4096 + 1];
+    size_t n = size < 4096 ? size : 4096;
+    struct mcw_json a = {0}, b = {0};
+
+    mcw_escape(data, n, text, sizeof(text), 0);
+    mcw_json_str(&a, text);
+    mcw_json_payload(&b, data, n);
+    if (a.len != b.len || memcmp(a.buf, b.buf, a.len + 1) != 0)
+      abort();
+    mcw_hex(data, n, hex, sizeof(hex));
+    mcw_json_reset(&b);
+    mcw_json_hex(&b, data, n);
+    if (b.len != 2 * n + 2 || memcmp(b.buf + 1, hex, 2 * n) != 0)
+      abort();
+    mcw_json_free(&a);
+    mcw_json_free(&b);
   }
   mcw_json_free(&j);
   return 0;

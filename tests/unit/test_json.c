@@ -432,6 +432,93 @@ static void test_property_roundtrip(void **state) {
   mcw_json_free(&j);
 }
 
+/* What mcw_json_payload must equal: mcw_escape, then mcw_json_strn. */
+static void expect_payload_same(const uint8_t *in, size_t n) {
+  static char text[MCW_ESC_MAX(4096)];
+  struct mcw_json a = {0}, b = {0};
+
+  assert_true(n <= 4096);
+  assert_int_equal(mcw_escape(in, n, text, sizeof(text), 0), n);
+  mcw_json_str(&a, text);
+  mcw_json_payload(&b, in, n);
+  assert_int_equal(b.len, a.len);
+  assert_string_equal(b.buf, a.buf);
+  assert_true(b.len < b.cap);
+  mcw_json_free(&a);
+  mcw_json_free(&b);
+}
+
+static void test_payload_cases(void **state) {
+  static uint8_t big[4096];
+  struct mcw_json j = {0};
+
+  (void)state;
+  expect_payload_same((const uint8_t *)"", 0);
+  expect_payload_same((const uint8_t *)"plain text", 10);
+  expect_payload_same((const uint8_t *)"a\\b\"c\n\x01\x7f", 8);
+  expect_payload_same((const uint8_t *)"\xc2\x80 \xe2\x80\xae \xf0\x9f\x98\x80",
+                      12);
+  /* A sequence broken by an ASCII byte, and one cut by the end. */
+  expect_payload_same((const uint8_t *)"\xe2\x82\x41\xe2\x82", 5);
+  /* Long runs with nothing plain, so mcw_escape fills its buffer many
+     times: multibyte characters, C1 controls and bad bytes, at every
+     offset against the buffer's size. */
+  for (size_t shift = 0; shift < 4; shift++) {
+    size_t n = 0;
+    while (n + 4 <= sizeof(big) - shift) {
+      static const uint8_t pat[][4] = {
+          {0xe2, 0x82, 0xac, 0},    {0xc2, 0x85, 0, 0}, {0xff, 0, 0, 0},
+          {0xf0, 0x9f, 0x98, 0x80}, {'\\', 0, 0, 0},    {0xe2, 0x80, 0xae, 0}};
+      const uint8_t *u = pat[(n / 3 + shift) % 6];
+      size_t k = u[3] ? 4 : u[2] ? 3 : u[1] ? 2 : 1;
+      memcpy(big + n, u, k);
+      n += k;
+    }
+    expect_payload_same(big, n);
+  }
+  /* Every byte value, alone and between plain text. */
+  for (int b = 0; b < 256; b++) {
+    uint8_t one[3] = {'a', (uint8_t)b, 'z'};
+    expect_payload_same(one + 1, 1);
+    expect_payload_same(one, 3);
+  }
+  /* Structure: a value like any other, with the comma it needs. */
+  mcw_json_open(&j);
+  mcw_json_key(&j, "t");
+  mcw_json_payload(&j, (const uint8_t *)"\x00\"", 2);
+  mcw_json_key(&j, "h");
+  mcw_json_hex(&j, (const uint8_t *)"\x00\xff\x7f", 3);
+  mcw_json_close(&j);
+  mcw_json_end_line(&j);
+  mcw_json_open(&j);
+  mcw_json_key(&j, "n");
+  mcw_json_u64(&j, 1);
+  mcw_json_close(&j);
+  expect_json(&j, "{\"t\":\"\\\\x00\\\"\",\"h\":\"00ff7f\"}\n{\"n\":1}");
+  mcw_json_free(&j);
+}
+
+static void test_payload_property(void **state) {
+  uint8_t in[700];
+  char hex[2 * sizeof(in) + 1];
+  struct mcw_json j = {0};
+
+  (void)state;
+  for (int iter = 0; iter < 5000; iter++) {
+    size_t n = rnd() % sizeof(in);
+
+    for (size_t i = 0; i < n; i++)
+      in[i] = (uint8_t)(rnd() >> (iter % 3 == 0 ? 25 : 24));
+    expect_payload_same(in, n);
+    mcw_hex(in, n, hex, sizeof(hex));
+    mcw_json_reset(&j);
+    mcw_json_hex(&j, in, n);
+    assert_int_equal(j.len, 2 * n + 2);
+    assert_memory_equal(j.buf + 1, hex, 2 * n);
+  }
+  mcw_json_free(&j);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_empty_containers),
@@ -451,6 +538,8 @@ int main(void) {
       cmocka_unit_test(test_reset_and_reuse),
       cmocka_unit_test(test_growth),
       cmocka_unit_test(test_property_roundtrip),
+      cmocka_unit_test(test_payload_cases),
+      cmocka_unit_test(test_payload_property),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
