@@ -26,10 +26,20 @@ struct headless {
   bool stats_timer_open;
 };
 
-static void emit_line(struct headless *h) {
-  mcw_json_raw(&h->json, "\n", 1);
-  fwrite(h->json.buf, 1, h->json.len, stdout);
+/* Lines collect in h->json and go out in one write of about this size. */
+#define OUT_CHUNK (1 << 16)
+
+/* Hands the collected lines to stdout (the caller flushes it). */
+static void drain(struct headless *h) {
+  if (h->json.len > 0)
+    fwrite(h->json.buf, 1, h->json.len, stdout);
   mcw_json_reset(&h->json);
+}
+
+static void emit_line(struct headless *h) {
+  mcw_json_end_line(&h->json);
+  if (h->json.len >= OUT_CHUNK)
+    drain(h);
 }
 
 static const char *iface_name(const struct mcw_group *g, unsigned index,
@@ -90,12 +100,14 @@ static void on_stats(uv_timer_t *t) {
     mcw_jsonl_stats(&h->json, g, &st, wall);
     emit_line(h);
   }
+  drain(h);
   fflush(stdout);
 }
 
 static void on_flush(uv_check_t *c) {
   struct headless *h = c->data;
 
+  drain(h);
   fflush(stdout);
   mcw_capture_flush(h->capture);
 }
@@ -145,6 +157,7 @@ static void on_stop(struct mcw_session *s) {
   }
   mcw_json_close(&h->json);
   emit_line(h);
+  drain(h);
   fflush(stdout);
   /* Every way out passes here: signals, --count, --duration, errors. */
   mcw_capture_close(h->capture);
@@ -193,9 +206,11 @@ int mcw_run_headless(struct mcw_options *o) {
       uint64_t ms = (uint64_t)(o->interval * 1000.0 + 0.5);
       uv_timer_start(&h.stats_timer, on_stats, ms ? ms : 1, ms ? ms : 1);
     }
+    drain(&h);
     fflush(stdout);
   }
   r = mcw_session_run(&h.session);
+  drain(&h);
   mcw_json_free(&h.json);
   fflush(stdout);
   if (failed > 0 || r != 0)
