@@ -6,7 +6,16 @@
  * datagrams per second on absolute deadlines. Bounded by COUNT; prints
  * "sent N in S s (R/s)" and exits.
  *
- *   mcw-blast BASE PORT GROUPS COUNT SIZE RATE IFACE
+ * Every datagram starts like an iperf2 UDP datagram, so that iperf's
+ * server can count the same traffic as the other receivers: a 32-bit
+ * sequence number per group counting from 1, the send time (seconds and
+ * microseconds), the upper half of a 64-bit sequence number (0) and a
+ * zeroed client header (no options). All in network byte order; the rest
+ * of the datagram is 'x'. With the word "fin" after IFACE, ten end-of-test
+ * datagrams (negative sequence numbers, as iperf's client sends) go to
+ * each group 10 ms apart after the burst; they are not in the count.
+ *
+ *   mcw-blast BASE PORT GROUPS COUNT SIZE RATE IFACE [fin]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,11 +25,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #define BATCH 64
+#define HEADER 40 /* iperf2's UDP datagram (16 bytes) and client header */
+#define FINS 10
+
+/* Writes iperf2's datagram header for sequence number id into p. */
+static void iperf_header(uint8_t *p, int32_t id) {
+  struct timeval tv;
+  uint32_t w[4];
+
+  gettimeofday(&tv, NULL);
+  w[0] = htonl((uint32_t)id);
+  w[1] = htonl((uint32_t)tv.tv_sec);
+  w[2] = htonl((uint32_t)tv.tv_usec);
+  w[3] = id < 0 ? 0xffffffffu : 0; /* sign of the 64-bit number */
+  memcpy(p, w, sizeof(w));
+  memset(p + sizeof(w), 0, HEADER - sizeof(w));
+}
 
 static int64_t now_ns(void) {
   struct timespec ts;
@@ -29,7 +55,7 @@ static int64_t now_ns(void) {
 }
 
 int main(int argc, char **argv) {
-  static uint8_t payload[65536];
+  static uint8_t payload[BATCH][65536];
   struct sockaddr_in *dst;
   struct mmsghdr msgs[BATCH];
   struct iovec iov[BATCH];
@@ -38,12 +64,13 @@ int main(int argc, char **argv) {
   long groups, size, port;
   unsigned long long count, sent = 0;
   double rate;
-  int fd, ttl = 1;
+  int fd, ttl = 1, fin;
   int64_t start, next;
 
-  if (argc != 8) {
+  fin = argc == 9 && strcmp(argv[8], "fin") == 0;
+  if (argc != 8 && !fin) {
     fprintf(stderr,
-            "usage: mcw-blast BASE PORT GROUPS COUNT SIZE RATE IFACE\n");
+            "usage: mcw-blast BASE PORT GROUPS COUNT SIZE RATE IFACE [fin]\n");
     return 2;
   }
   if (inet_pton(AF_INET, argv[1], &base) != 1) {
@@ -55,7 +82,7 @@ int main(int argc, char **argv) {
   count = strtoull(argv[4], NULL, 10);
   size = atol(argv[5]);
   rate = atof(argv[6]);
-  if (groups < 1 || groups > 1000 || size < 8 || size > 65507 ||
+  if (groups < 1 || groups > 1000 || size < HEADER || size > 65507 ||
       count > 100000000ULL || port < 1 || port > 65535 || rate < 0) {
     fprintf(stderr, "mcw-blast: argument out of range\n");
     return 2;
@@ -78,7 +105,7 @@ int main(int argc, char **argv) {
   memset(payload, 'x', sizeof(payload));
   memset(msgs, 0, sizeof(msgs));
   for (int i = 0; i < BATCH; i++) {
-    iov[i].iov_base = payload;
+    iov[i].iov_base = payload[i];
     iov[i].iov_len = (size_t)size;
     msgs[i].msg_hdr.msg_iov = &iov[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
@@ -95,8 +122,11 @@ int main(int argc, char **argv) {
       ts.tv_nsec = next % 1000000000;
       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
     }
-    for (int i = 0; i < n; i++)
-      msgs[i].msg_hdr.msg_name = &dst[(sent + (unsigned)i) % (unsigned)groups];
+    for (int i = 0; i < n; i++) {
+      unsigned long long k = sent + (unsigned)i;
+      msgs[i].msg_hdr.msg_name = &dst[k % (unsigned)groups];
+      iperf_header(payload[i], (int32_t)(k / (unsigned)groups + 1));
+    }
     r = sendmmsg(fd, msgs, (unsigned)n, 0);
     if (r < 0) {
       if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
@@ -109,6 +139,21 @@ int main(int argc, char **argv) {
   {
     double secs = (double)(now_ns() - start) / 1e9;
     printf("sent %llu in %.3f s (%.0f/s)\n", sent, secs, (double)sent / secs);
+    fflush(stdout);
+  }
+  for (int f = 0; fin && f < FINS; f++) {
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    for (long g = 0; g < groups; g++) {
+      /* As iperf's client: the last sequence number plus one, negated
+         (its server counts the end datagram in Lost/Total). */
+      unsigned long long last =
+          count / (unsigned)groups +
+          ((unsigned long long)g < count % (unsigned)groups);
+      iperf_header(payload[0], -(int32_t)(last + 1));
+      (void)sendto(fd, payload[0], (size_t)size, 0, (struct sockaddr *)&dst[g],
+                   sizeof(dst[g]));
+    }
   }
   free(dst);
   close(fd);

@@ -1,30 +1,55 @@
 #!/usr/bin/env bash
 # The mcwatch benchmark: one command, one private network namespace, the
 # same bounded traffic to every receiver in turn, and each receiver's
-# throughput as a ratio of the reference receiver's in the same run.
+# throughput as a ratio of the reference receiver's in the same round.
 #
-#   bench/run.sh BUILD_DIR [--quick] [--csv FILE]
+#   bench/run.sh BUILD_DIR [--quick] [--repeat N] [--csv FILE]
+#                [--only PARTS] [--sizes LIST] [--groups LIST]
+#                [--receivers LIST]
+#
+# PARTS is a comma-separated subset of receivers,idle,memory,soak (all by
+# default); MCW_BENCH_SOAK=SECONDS sets the soak's length. LISTs are
+# comma-separated: sizes in bytes, group counts, receiver names.
 #
 # Receivers: mcw-refrecv (recvmmsg x64, counting only: the ceiling),
-# mcwatch --headless (JSON lines into a pipe), mcwatch --headless
+# mcwatch --headless (JSON lines to /dev/null), mcwatch --headless
 # --stats-only, the mcwatch screen UI inside tmux, tcpdump -w /dev/null,
-# and socat (one group only). Traffic: 64- and 1316-byte datagrams to 1,
-# 16 and 100 groups, from a sender as fast as it can and one paced.
-# Needs: tmux, tcpdump, socat, /usr/bin/time (Debian: tmux tcpdump socat time).
+# socat and iperf2's multicast server (these two: one group only). Traffic:
+# 64- and 1316-byte datagrams to 1, 16 and 100 groups, from a sender as
+# fast as it can and one paced. With --repeat N every case runs N rounds
+# and the table shows the median (and the range of the ratio).
+# Needs: tmux, tcpdump, socat, iperf, /usr/bin/time (Debian: tmux tcpdump
+# socat iperf time).
 set -u
-build=${1:?usage: bench/run.sh BUILD_DIR [--quick] [--csv FILE]}
-build=$(cd "$build" && pwd)
+usage="usage: bench/run.sh BUILD_DIR [--quick] [--repeat N] [--csv FILE] [--only PARTS] [--sizes LIST] [--groups LIST] [--receivers LIST]"
+build=${1:?$usage}
+build=$(cd "$build" && pwd) || exit 2
 shift
-quick=0
-csv=
+args=("$@")
+quick=0 repeat=1 csv= only=receivers,idle,memory,soak
+sizes= groupsets= receivers=
+all_receivers="reference headless-json headless-stats tui tcpdump socat iperf"
 while [ $# -gt 0 ]; do
   case $1 in
   --quick) quick=1 ;;
-  --csv) csv=$2; shift ;;
-  *) echo "bench: unknown option $1" >&2; exit 2 ;;
+  --repeat) repeat=${2:?bench: --repeat needs a number}; shift ;;
+  --csv) csv=${2:?bench: --csv needs a file}; shift ;;
+  --only) only=${2:?bench: --only needs parts}; shift ;;
+  --sizes) sizes=${2:?bench: --sizes needs a list}; shift ;;
+  --groups) groupsets=${2:?bench: --groups needs a list}; shift ;;
+  --receivers) receivers=${2:?bench: --receivers needs a list}; shift ;;
+  *) echo "bench: unknown option $1" >&2; echo "$usage" >&2; exit 2 ;;
   esac
   shift
 done
+case $repeat in '' | *[!0-9]* | 0) echo "bench: --repeat needs a positive number" >&2; exit 2 ;; esac
+for part in ${only//,/ }; do
+  case $part in receivers | idle | memory | soak) ;; *) echo "bench: unknown part $part (receivers, idle, memory, soak)" >&2; exit 2 ;; esac
+done
+for r in ${receivers//,/ }; do
+  case " $all_receivers " in *" $r "*) ;; *) echo "bench: unknown receiver $r ($all_receivers)" >&2; exit 2 ;; esac
+done
+want() { case ",$only," in *",$1,"*) return 0 ;; esac; return 1; }
 [ -n "$csv" ] || csv=$build/bench-$(date +%Y%m%d-%H%M%S).csv
 case $csv in /*) ;; *) csv=$PWD/$csv ;; esac
 
@@ -32,13 +57,13 @@ if [ -z "${MCW_BENCH_NS:-}" ]; then
   export MCW_BENCH_NS=1
   if [ "$(id -u)" = 0 ]; then how="unshare -n"; else how="unshare -rn"; fi
   $how true 2>/dev/null || { echo "bench: cannot create a network namespace" >&2; exit 1; }
-  exec $how bash "$0" "$build" $([ $quick = 1 ] && echo --quick) --csv "$csv"
+  exec $how bash "$0" "$build" "${args[@]}" --csv "$csv"
 fi
 ip link set lo up
+# Multicast sent on lo gets 127.0.0.1 as its source (without this route the
+# kernel picks 0.0.0.0, and iperf's server cannot reply to or track that).
+ip route add 224.0.0.0/4 dev lo src 127.0.0.1
 
-for tool in tmux tcpdump socat /usr/bin/time; do
-  command -v $tool >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }
-done
 MCW=$build/mcwatch BLAST=$build/bench/mcw-blast REF=$build/bench/mcw-refrecv
 for f in "$MCW" "$BLAST" "$REF"; do [ -x "$f" ] || { echo "bench: $f missing; build first" >&2; exit 1; }; done
 
@@ -48,10 +73,23 @@ TM="tmux -L mcwbench-$$ -f /dev/null"
 trap '$TM kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 
 if [ $quick = 1 ]; then
-  sizes="64" groupsets="1 16" flood=50000 paced_rate=10000 paced_secs=1
+  : "${sizes:=64}" "${groupsets:=1,16}"
+  flood=50000 paced_rate=10000 paced_secs=1
 else
-  sizes="64 1316" groupsets="1 16 100" flood=200000 paced_rate=20000 paced_secs=2
+  : "${sizes:=64,1316}" "${groupsets:=1,16,100}"
+  flood=200000 paced_rate=20000 paced_secs=2
 fi
+sizes=${sizes//,/ } groupsets=${groupsets//,/ }
+: "${receivers:=${all_receivers// /,}}"
+# The reference always runs: every ratio is taken against it.
+receivers="reference $(tr ',' ' ' <<<"$receivers" | sed 's/\breference\b//g')"
+needs=/usr/bin/time
+for r in $receivers; do
+  case $r in tui) needs="$needs tmux" ;; tcpdump | socat | iperf) needs="$needs $r" ;; esac
+done
+for tool in $needs; do
+  command -v $tool >/dev/null || { echo "bench: $tool is needed (Debian: apt-get install -y ${tool##*/})" >&2; exit 1; }
+done
 
 endpoints() { # N: the endpoints of N consecutive groups on lo
   local n=$1 i a b
@@ -104,29 +142,42 @@ run_receiver() {
   tui)
     $TM new-session -d -s b -x 120 -y 40 "/usr/bin/time -f '%U %S %M' -o '$tf' '$MCW' $(endpoints "$g") 2>'$err'"
     sleep 1.0 ;;
-  tcpdump)
-    /usr/bin/time -f "%U %S %M" -o "$tf" tcpdump -i lo -n -w /dev/null "udp port $PORT" 2>"$err" &
+  tcpdump) # -B: the same 4 MiB of buffer as the others ask for
+    /usr/bin/time -f "%U %S %M" -o "$tf" tcpdump -i lo -n -B 4096 -w /dev/null "udp port $PORT" 2>"$err" &
     pid=$!
     wait_file "$err" "listening on" 10 || return 1 ;;
   socat)
-    ( /usr/bin/time -f "%U %S %M" -o "$tf" socat -u -b 65536 "UDP4-RECV:$PORT,bind=$BASE,reuseaddr,ip-add-membership=$BASE:lo" - | wc -c >"$out" ) &
+    /usr/bin/time -f "%U %S %M" -o "$tf" socat -u -b 65536 "UDP4-RECV:$PORT,bind=$BASE,reuseaddr,rcvbuf=4194304,ip-add-membership=$BASE:lo" - > >(wc -c >"$out") &
     pid=$!
     sleep 0.5 ;;
+  iperf) # iperf2's multicast server: joins on lo, counts iperf's sequence numbers
+    /usr/bin/time -f "%U %S %M" -o "$tf" iperf -s -u -B "$BASE%lo" -p $PORT -w 4M >"$out" 2>"$err" &
+    pid=$!
+    wait_file "$out" "Joining multicast" 10 || return 1
+    sleep 0.3 ;;
   esac
-  read -r _ SENT _ SECS _ < <("$BLAST" $BASE $PORT "$g" "$count" "$size" "$rate" lo)
+  read -r _ SENT _ SECS _ < <("$BLAST" $BASE $PORT "$g" "$count" "$size" "$rate" lo $([ $name = iperf ] && echo fin))
   sleep 0.8
   DROPS=$(udp_drops)
-  # /usr/bin/time ignores SIGINT while its child runs: signal the child.
+  # /usr/bin/time ignores SIGINT while its child runs: signal the child
+  # (by parent pid, so nothing outside this run can be hit).
   case $name in
   reference) wait $pid ;;
   headless-json | headless-stats)
-    pkill -INT -f "^$MCW --headless .*239\.77\.0\.1:$PORT%lo"
+    pkill -INT -P $pid -x mcwatch
     wait $pid 2>/dev/null ;;
   tcpdump)
-    pkill -INT -f "^tcpdump -i lo -n -w /dev/null udp port $PORT"
+    pkill -INT -P $pid -x tcpdump
     wait $pid 2>/dev/null ;;
-  socat)
-    pkill -INT -f "^socat -u -b 65536 UDP4-RECV:$PORT,"
+  socat) # time's other child is the wc that counts socat's output
+    pkill -INT -P $pid -x socat
+    wait $pid 2>/dev/null
+    wait_file "$out" "[0-9]" 5 ;;
+  iperf) # its report comes with the end datagrams; a second ^C ends it
+    wait_file "$out" "[0-9]/ *[0-9]* (" 5
+    pkill -INT -P $pid -x iperf
+    sleep 0.3
+    pkill -INT -P $pid -x iperf
     wait $pid 2>/dev/null ;;
   tui)
     $TM send-keys -t b q
@@ -140,41 +191,82 @@ run_receiver() {
   tui) RECV=$(sed -n 's/^mcwatch: \([0-9]*\) datagrams received.*/\1/p' "$err") ;;
   tcpdump) RECV=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$err") ;;
   socat) RECV=$(($(cat "$out") / size)) ;;
+  iperf) # Lost/Total; the total counts the end datagram when it came
+    read -r lost total < <(sed -n 's|.* \([0-9][0-9]*\)/ *\([0-9][0-9]*\) (.*|\1 \2|p' "$out" | tail -n 1)
+    if [ -n "${total:-}" ]; then
+      [ "$total" -gt "$count" ] && total=$((total - 1))
+      RECV=$((total - lost))
+    fi ;;
   esac
   [ -s "$tf" ] && read -r CPU RSS < <(timing "$tf")
   SECS=${SECS%s}
   : "${RECV:=0}"
 }
 
-echo "size,groups,traffic,receiver,sent,received,lost,received_per_s,cpu_s,peak_rss_kib,ratio_to_reference" >"$csv"
+echo "size,groups,traffic,receiver,round,sent,received,lost,received_per_s,cpu_s,peak_rss_kib,ratio_to_reference" >"$csv"
+
+# summarize SIZE GROUPS LABEL: one table row per receiver from the CSV rows
+# of this case: medians over the rounds, and the ratio's range.
+summarize() {
+  awk -F, -v size="$1" -v g="$2" -v label="$3" -v order="$receivers" '
+    function median(list, n,   a, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    $1 == size && $2 == g && $3 == label && $5 ~ /^[0-9]+$/ {
+      r = $4; n[r]++
+      for (c = 6; c <= 12; c++) v[r, c] = v[r, c] " " $c
+      if (!(r in lo) || $12 + 0 < lo[r]) lo[r] = $12 + 0
+      if (!(r in hi) || $12 + 0 > hi[r]) hi[r] = $12 + 0
+    }
+    END {
+      k = split(order, names, " ")
+      for (i = 1; i <= k; i++) {
+        r = names[i]
+        if (!(r in n)) continue
+        range = n[r] > 1 ? sprintf(" %.3f-%.3f", lo[r], hi[r]) : ""
+        printf "%-5s %-6s %-14s %-15s %9d %9d %8d %10d %6.2f %8d %7.3f%s\n", size, g, label, r, median(v[r, 6]), median(v[r, 7]), median(v[r, 8]), median(v[r, 9]), median(v[r, 10]), median(v[r, 11]), median(v[r, 12]), range
+        printf "%s,%s,%s,%s,median,%d,%d,%d,%d,%.2f,%d,%.3f\n", size, g, label, r, median(v[r, 6]), median(v[r, 7]), median(v[r, 8]), median(v[r, 9]), median(v[r, 10]), median(v[r, 11]), median(v[r, 12]) >>"/dev/stderr"
+      }
+    }' "$csv" 2>>"$tmp/medians"
+}
+
+if want receivers; then
 printf '%-5s %-6s %-14s %-15s %9s %9s %8s %10s %6s %8s %7s\n' \
   SIZE GROUPS TRAFFIC RECEIVER SENT RECEIVED LOST RECV/S CPU_S RSS_KIB RATIO
+[ "$repeat" -gt 1 ] && echo "(medians of $repeat rounds; the ratio's range after it)"
+: >"$tmp/medians"
 for size in $sizes; do
   for g in $groupsets; do
     for traffic in flood paced; do
       if [ $traffic = flood ]; then count=$flood rate=0; else count=$((paced_rate * paced_secs)) rate=$paced_rate; fi
-      ref=0
-      for name in reference headless-json headless-stats tui tcpdump socat; do
-        [ $name = socat ] && [ "$g" != 1 ] && continue
-        if ! run_receiver $name "$g" "$count" "$size" "$rate"; then
-          echo "bench: $name did not start (size $size, $g groups)" >&2
-          $TM kill-server 2>/dev/null
-          continue
-        fi
-        [ $name = reference ] && ref=$RECV
-        lost=$((SENT - RECV))
-        rps=$(awk -v r="$RECV" -v s="$SECS" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
-        ratio=$(awk -v r="$RECV" -v f="$ref" 'BEGIN { printf "%.3f", (f > 0 ? r / f : 0) }')
-        label="$traffic"
-        [ $traffic = paced ] && label="paced $rate/s"
-        printf '%-5s %-6s %-14s %-15s %9s %9s %8s %10s %6s %8s %7s\n' \
-          "$size" "$g" "$label" $name "$SENT" "$RECV" "$lost" "$rps" "$CPU" "$RSS" "$ratio"
-        echo "$size,$g,$label,$name,$SENT,$RECV,$lost,$rps,$CPU,$RSS,$ratio" >>"$csv"
+      label="$traffic"
+      [ $traffic = paced ] && label="paced $rate/s"
+      for ((round = 1; round <= repeat; round++)); do
+        ref=0
+        for name in $receivers; do
+          case $name in socat | iperf) [ "$g" != 1 ] && continue ;; esac
+          if ! run_receiver $name "$g" "$count" "$size" "$rate"; then
+            echo "bench: $name did not start (size $size, $g groups)" >&2
+            $TM kill-server 2>/dev/null
+            continue
+          fi
+          [ $name = reference ] && ref=$RECV
+          lost=$((SENT - RECV))
+          rps=$(awk -v r="$RECV" -v s="$SECS" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
+          ratio=$(awk -v r="$RECV" -v f="$ref" 'BEGIN { printf "%.3f", (f > 0 ? r / f : 0) }')
+          echo "$size,$g,$label,$name,$round,$SENT,$RECV,$lost,$rps,$CPU,$RSS,$ratio" >>"$csv"
+        done
       done
+      summarize "$size" "$g" "$label"
     done
   done
 done
+cat "$tmp/medians" >>"$csv"
+fi
 
+if want idle; then
 # Idle: 100 joined groups and no traffic should cost under 1% of a core.
 "$MCW" --headless --stats-only --interval 1 $(endpoints 100) >/dev/null 2>&1 &
 pid=$!
@@ -185,8 +277,11 @@ t1=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
 kill -INT $pid; wait $pid
 idle=$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / 10 * 100 }')
 echo "idle: 100 groups, no traffic: ${idle}% of one core over 10 s"
-echo "idle,100,none,headless-stats,0,0,0,0,$idle%,," >>"$csv"
+echo "idle,100,none,headless-stats,,0,0,0,0,$idle%,," >>"$csv"
 
+fi
+
+if want memory; then
 # Memory: 100 groups with full history (1000 x 1316-byte datagrams each).
 "$MCW" --headless --stats-only --interval 1 $(endpoints 100) >/dev/null 2>&1 &
 pid=$!
@@ -196,12 +291,16 @@ sleep 0.5
 hwm=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status)
 kill -INT $pid; wait $pid
 echo "memory: 100 groups, full history of 1316-byte datagrams: peak RSS ${hwm} KiB"
-echo "memory,100,100000x1316,headless-stats,100000,,,,,$hwm," >>"$csv"
+echo "memory,100,100000x1316,headless-stats,,100000,,,,,$hwm," >>"$csv"
 
+fi
+
+if want soak; then
 # Flat memory at a steady rate: RSS sampled every 5 s; long run on demand
 # (MCW_BENCH_SOAK=SECONDS, e.g. 600).
+# The full path runs: every datagram becomes a JSON line (to /dev/null).
 soak=${MCW_BENCH_SOAK:-$([ $quick = 1 ] && echo 20 || echo 60)}
-"$MCW" --headless --stats-only --interval 1 $(endpoints 4) >/dev/null 2>&1 &
+"$MCW" --headless --interval 1 $(endpoints 4) >/dev/null 2>&1 &
 pid=$!
 sleep 1
 "$BLAST" $BASE $PORT 4 $((5000 * soak)) 1316 5000 lo >/dev/null &
@@ -217,5 +316,6 @@ read -r lo hi < <(tr ' ' '\n' <<<"$samples" | awk 'NF { if (!n++ || $1 < lo) lo 
 # The first sample includes start-up; flatness is judged after it.
 steady=$(tr ' ' '\n' <<<"$samples" | awk 'NF' | tail -n +2 | awk '{ if (!n++ || $1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { printf "%.3f", n ? hi / lo : 1 }')
 echo "soak: 4 groups at 5000/s for ${soak} s: RSS KiB every 5 s:$samples (max/min after the first sample: $steady)"
-echo "soak,4,5000/s x ${soak}s,headless-stats,,,,,,$hi,$steady" >>"$csv"
+echo "soak,4,5000/s x ${soak}s,headless-json,,,,,,,$hi,$steady" >>"$csv"
+fi
 echo "CSV: $csv"
