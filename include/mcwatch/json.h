@@ -53,11 +53,6 @@ void mcw_json_i64(struct mcw_json *j, int64_t v);
  * counts as 0, "." whatever the locale); NaN and infinities write null.
  */
 void mcw_json_double(struct mcw_json *j, double v, int decimals);
-/*
- * Writes len bytes as a string value without looking at them: the caller
- * guarantees printable ASCII with no '"' or backslash (hex digits, say).
- */
-void mcw_json_plain(struct mcw_json *j, const char *s, size_t len);
 /* Writes text, which the caller guarantees is a JSON number, as a value. */
 void mcw_json_number(struct mcw_json *j, const char *text, size_t len);
 /* Writes true or false. */

@@ -336,17 +336,6 @@ void mcw_json_number(struct mcw_json *j, const char *text, size_t len) {
   value(j, text, len);
 }
 
-void mcw_json_plain(struct mcw_json *j, const char *s, size_t len) {
-  separate(j);
-  reserve(j, len + 2);
-  j->buf[j->len++] = '"';
-  memcpy(j->buf + j->len, s, len);
-  j->len += len;
-  j->buf[j->len++] = '"';
-  j->buf[j->len] = '\0';
-  j->need_comma = true;
-}
-
 /* Writes v in decimal at the end of tmp[24]; returns where it starts. */
 static char *u64_digits(uint64_t v, char *end) {
   char *p = end;
@@ -507,37 +496,15 @@ void mcw_json_payload(struct mcw_json *j, const uint8_t *data, size_t n) {
   j->need_comma = true;
 }
 
-#define HEX_ROW(h)                                                             \
-  h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" h "8" h "9" h "a" h "b" h    \
-    "c" h "d" h "e" h "f"
-
-/* The two hex digits of every byte value, in order. */
-static const char hex_pairs[] = HEX_ROW("0") HEX_ROW("1") HEX_ROW("2")
-    HEX_ROW("3") HEX_ROW("4") HEX_ROW("5") HEX_ROW("6") HEX_ROW("7")
-        HEX_ROW("8") HEX_ROW("9") HEX_ROW("a") HEX_ROW("b") HEX_ROW("c")
-            HEX_ROW("d") HEX_ROW("e") HEX_ROW("f");
-
 void mcw_json_hex(struct mcw_json *j, const uint8_t *data, size_t n) {
-  char *p;
-  size_t i = 0;
-
   if (n > (SIZE_MAX - 2) / 2)
     mcw_fatal("JSON string too large");
   separate(j);
   reserve(j, 2 * n + 2);
-  p = j->buf + j->len;
-  *p++ = '"';
-  for (; i + 4 <= n; i += 4, p += 8) {
-    memcpy(p, hex_pairs + 2 * data[i], 2);
-    memcpy(p + 2, hex_pairs + 2 * data[i + 1], 2);
-    memcpy(p + 4, hex_pairs + 2 * data[i + 2], 2);
-    memcpy(p + 6, hex_pairs + 2 * data[i + 3], 2);
-  }
-  for (; i < n; i++, p += 2)
-    memcpy(p, hex_pairs + 2 * data[i], 2);
-  *p++ = '"';
-  *p = '\0';
-  j->len = (size_t)(p - j->buf);
+  j->buf[j->len++] = '"';
+  j->len += 2 * mcw_hex(data, n, j->buf + j->len, 2 * n + 1);
+  j->buf[j->len++] = '"';
+  j->buf[j->len] = '\0';
   j->need_comma = true;
 }
 

@@ -1,8 +1,8 @@
 /*
  * Rendering of headless events as JSON lines. Payload bytes are untrusted:
- * they appear only through mcw_escape (as "text") and mcw_hex (as "hex"),
- * and the JSON writer escapes again, so no raw byte can reach a terminal
- * that displays the output.
+ * they appear only through mcw_json_payload (as "text": mcw_escape's
+ * rendering, escaped again for JSON) and mcw_json_hex (as "hex"), so no raw
+ * byte can reach a terminal that displays the output.
  */
 #include "mcwatch/jsonl.h"
 
