@@ -20,6 +20,8 @@ struct mcw_json {
 
 /* Empties the buffer (keeps its memory; allocates it if there is none). */
 void mcw_json_reset(struct mcw_json *j);
+/* Makes room for n more bytes (and the terminator) without writing any. */
+void mcw_json_reserve(struct mcw_json *j, size_t n);
 /* Frees the buffer and zeroes the struct, which can then be reused. */
 void mcw_json_free(struct mcw_json *j);
 /* Opens an object "{" (as a value, after a key, or at top level). */

@@ -264,6 +264,8 @@ void mcw_json_reset(struct mcw_json *j) {
   j->buf[0] = '\0';
 }
 
+void mcw_json_reserve(struct mcw_json *j, size_t n) { reserve(j, n); }
+
 void mcw_json_free(struct mcw_json *j) {
   free(j->buf);
   j->buf = NULL;
