@@ -267,18 +267,39 @@ cat "$tmp/medians" >>"$csv"
 fi
 
 if want idle; then
-# Idle: 100 joined groups and no traffic should cost under 1% of a core.
-"$MCW" --headless --stats-only --interval 1 $(endpoints 100) >/dev/null 2>&1 &
-pid=$!
-sleep 1
-t0=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
-sleep 10
-t1=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
-kill -INT $pid; wait $pid
-idle=$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / 10 * 100 }')
-echo "idle: 100 groups, no traffic: ${idle}% of one core over 10 s"
-echo "idle,100,none,headless-stats,,0,0,0,0,$idle%,," >>"$csv"
-
+# Idle: joined groups and no traffic should cost under 1% of a core with
+# 100 groups, and the cost should grow with the groups linearly, not worse.
+# idle_cost NAME GROUPS: CPU of NAME (headless-stats or tui) over 10 s.
+idle_cost() {
+  local name=$1 g=$2 pid t0 t1 idle
+  if [ "$name" = tui ]; then
+    $TM new-session -d -s idle -x 120 -y 40 "exec '$MCW' $(endpoints "$g")"
+    sleep 2
+    pid=$($TM list-panes -t idle -F '#{pane_pid}')
+  else
+    "$MCW" --headless --stats-only --interval 1 $(endpoints "$g") >/dev/null 2>&1 &
+    pid=$!
+    sleep 2
+  fi
+  t0=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+  sleep 10
+  t1=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+  if [ "$name" = tui ]; then
+    $TM send-keys -t idle q
+    sleep 0.5
+    $TM kill-session -t idle 2>/dev/null
+  else
+    kill -INT $pid; wait $pid
+  fi
+  idle=$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / 10 * 100 }')
+  echo "idle: $name, $g groups, no traffic: ${idle}% of one core over 10 s"
+  echo "idle,$g,none,$name,,0,0,0,0,$idle%,," >>"$csv"
+}
+idle_cost headless-stats 100
+if [ $quick = 0 ]; then
+  idle_cost headless-stats 1000
+  idle_cost tui 100
+fi
 fi
 
 if want memory; then
