@@ -140,7 +140,9 @@ run_receiver() {
     wait_file "$out" '"event":"join"' 10 || return 1
     sleep 0.3 ;;
   tui)
-    $TM new-session -d -s b -x 120 -y 40 "/usr/bin/time -f '%U %S %M' -o '$tf' '$MCW' $(endpoints "$g") 2>'$err'"
+    # Through a script: tmux refuses a command line as long as 1000 groups.
+    echo "exec /usr/bin/time -f '%U %S %M' -o '$tf' '$MCW' $(endpoints "$g") 2>'$err'" >"$tmp/tui.sh"
+    $TM new-session -d -s b -x 120 -y 40 "bash $tmp/tui.sh"
     sleep 1.0 ;;
   tcpdump) # -B: the same 4 MiB of buffer as the others ask for
     /usr/bin/time -f "%U %S %M" -o "$tf" tcpdump -i lo -n -B 4096 -w /dev/null "udp port $PORT" 2>"$err" &
@@ -273,7 +275,8 @@ if want idle; then
 idle_cost() {
   local name=$1 g=$2 pid t0 t1 idle
   if [ "$name" = tui ]; then
-    $TM new-session -d -s idle -x 120 -y 40 "exec '$MCW' $(endpoints "$g")"
+    echo "exec '$MCW' $(endpoints "$g")" >"$tmp/idle.sh"
+    $TM new-session -d -s idle -x 120 -y 40 "bash $tmp/idle.sh"
     sleep 2
     pid=$($TM list-panes -t idle -F '#{pane_pid}')
   else
