@@ -5,7 +5,7 @@
 #
 #   bench/run.sh BUILD_DIR [--quick] [--repeat N] [--csv FILE]
 #                [--only PARTS] [--sizes LIST] [--groups LIST]
-#                [--receivers LIST]
+#                [--receivers LIST] [--one-core]
 #
 # PARTS is a comma-separated subset of receivers,idle,memory,soak (all by
 # default); MCW_BENCH_SOAK=SECONDS sets the soak's length. LISTs are
@@ -17,21 +17,26 @@
 # socat and iperf2's multicast server (these two: one group only). Traffic:
 # 64- and 1316-byte datagrams to 1, 16 and 100 groups, from a sender as
 # fast as it can and one paced. With --repeat N every case runs N rounds
-# and the table shows the median (and the range of the ratio).
+# and the table shows the median (and the range of the ratio). With
+# --one-core the sender and the receiver share one CPU (taskset), as on a
+# busy machine: a receiver then keeps up only if it drains its socket fast
+# in the time slices it gets, which separates receivers far more sharply
+# (and repeatably) than a free-running flood on two idle cores.
 # Needs: tmux, tcpdump, socat, iperf, /usr/bin/time (Debian: tmux tcpdump
 # socat iperf time).
 set -u
-usage="usage: bench/run.sh BUILD_DIR [--quick] [--repeat N] [--csv FILE] [--only PARTS] [--sizes LIST] [--groups LIST] [--receivers LIST]"
+usage="usage: bench/run.sh BUILD_DIR [--quick] [--repeat N] [--csv FILE] [--only PARTS] [--sizes LIST] [--groups LIST] [--receivers LIST] [--one-core]"
 build=${1:?$usage}
 build=$(cd "$build" && pwd) || exit 2
 shift
 args=("$@")
-quick=0 repeat=1 csv= only=receivers,idle,memory,soak
+quick=0 repeat=1 csv= only=receivers,idle,memory,soak one_core=0
 sizes= groupsets= receivers=
 all_receivers="reference headless-json headless-stats tui tcpdump socat iperf"
 while [ $# -gt 0 ]; do
   case $1 in
   --quick) quick=1 ;;
+  --one-core) one_core=1 ;;
   --repeat) repeat=${2:?bench: --repeat needs a number}; shift ;;
   --csv) csv=${2:?bench: --csv needs a file}; shift ;;
   --only) only=${2:?bench: --only needs parts}; shift ;;
@@ -84,6 +89,11 @@ sizes=${sizes//,/ } groupsets=${groupsets//,/ }
 # The reference always runs: every ratio is taken against it.
 receivers="reference $(tr ',' ' ' <<<"$receivers" | sed 's/\breference\b//g')"
 needs=/usr/bin/time
+PIN= mode=
+if [ $one_core = 1 ]; then
+  # The last CPU, for sender and receiver alike (children inherit it).
+  PIN="taskset -c $(($(nproc) - 1))" mode=" 1cpu" needs="$needs taskset"
+fi
 for r in $receivers; do
   case $r in tui) needs="$needs tmux" ;; tcpdump | socat | iperf) needs="$needs $r" ;; esac
 done
@@ -126,39 +136,39 @@ run_receiver() {
   RECV=0 CPU=0 RSS=0
   case $name in
   reference)
-    /usr/bin/time -f "%U %S %M" -o "$tf" "$REF" $BASE $PORT "$g" lo 700 60 >"$out" &
+    $PIN /usr/bin/time -f "%U %S %M" -o "$tf" "$REF" $BASE $PORT "$g" lo 700 60 >"$out" &
     pid=$!
     wait_file "$out" ready 10 || return 1 ;;
   headless-json) # JSON to /dev/null: received = sent - the socket drops
-    /usr/bin/time -f "%U %S %M" -o "$tf" "$MCW" --headless --interval 0 $(endpoints "$g") >/dev/null 2>"$err" &
+    $PIN /usr/bin/time -f "%U %S %M" -o "$tf" "$MCW" --headless --interval 0 $(endpoints "$g") >/dev/null 2>"$err" &
     pid=$!
     sleep 0.2
     for _ in $(seq 100); do [ "$(grep -c . /proc/net/igmp)" -ge $((g + 1)) ] && break; sleep 0.05; done ;;
   headless-stats)
-    /usr/bin/time -f "%U %S %M" -o "$tf" "$MCW" --headless --stats-only --interval 1 $(endpoints "$g") >"$out" 2>"$err" &
+    $PIN /usr/bin/time -f "%U %S %M" -o "$tf" "$MCW" --headless --stats-only --interval 1 $(endpoints "$g") >"$out" 2>"$err" &
     pid=$!
     wait_file "$out" '"event":"join"' 10 || return 1
     sleep 0.3 ;;
   tui)
     # Through a script: tmux refuses a command line as long as 1000 groups.
-    echo "exec /usr/bin/time -f '%U %S %M' -o '$tf' '$MCW' $(endpoints "$g") 2>'$err'" >"$tmp/tui.sh"
+    echo "exec $PIN /usr/bin/time -f '%U %S %M' -o '$tf' '$MCW' $(endpoints "$g") 2>'$err'" >"$tmp/tui.sh"
     $TM new-session -d -s b -x 120 -y 40 "bash $tmp/tui.sh"
     sleep 1.0 ;;
   tcpdump) # -B: the same 4 MiB of buffer as the others ask for
-    /usr/bin/time -f "%U %S %M" -o "$tf" tcpdump -i lo -n -B 4096 -w /dev/null "udp port $PORT" 2>"$err" &
+    $PIN /usr/bin/time -f "%U %S %M" -o "$tf" tcpdump -i lo -n -B 4096 -w /dev/null "udp port $PORT" 2>"$err" &
     pid=$!
     wait_file "$err" "listening on" 10 || return 1 ;;
   socat)
-    /usr/bin/time -f "%U %S %M" -o "$tf" socat -u -b 65536 "UDP4-RECV:$PORT,bind=$BASE,reuseaddr,rcvbuf=4194304,ip-add-membership=$BASE:lo" - > >(wc -c >"$out") &
+    $PIN /usr/bin/time -f "%U %S %M" -o "$tf" socat -u -b 65536 "UDP4-RECV:$PORT,bind=$BASE,reuseaddr,rcvbuf=4194304,ip-add-membership=$BASE:lo" - > >(wc -c >"$out") &
     pid=$!
     sleep 0.5 ;;
   iperf) # iperf2's multicast server: joins on lo, counts iperf's sequence numbers
-    /usr/bin/time -f "%U %S %M" -o "$tf" iperf -s -u -B "$BASE%lo" -p $PORT -w 4M >"$out" 2>"$err" &
+    $PIN /usr/bin/time -f "%U %S %M" -o "$tf" iperf -s -u -B "$BASE%lo" -p $PORT -w 4M >"$out" 2>"$err" &
     pid=$!
     wait_file "$out" "Joining multicast" 10 || return 1
     sleep 0.3 ;;
   esac
-  read -r _ SENT _ SECS _ < <("$BLAST" $BASE $PORT "$g" "$count" "$size" "$rate" lo $([ $name = iperf ] && echo fin))
+  read -r _ SENT _ SECS _ < <($PIN "$BLAST" $BASE $PORT "$g" "$count" "$size" "$rate" lo $([ $name = iperf ] && echo fin))
   sleep 0.8
   DROPS=$(udp_drops)
   # /usr/bin/time ignores SIGINT while its child runs: signal the child
@@ -228,14 +238,14 @@ summarize() {
         r = names[i]
         if (!(r in n)) continue
         range = n[r] > 1 ? sprintf(" %.3f-%.3f", lo[r], hi[r]) : ""
-        printf "%-5s %-6s %-14s %-15s %9d %9d %8d %10d %6.2f %8d %7.3f%s\n", size, g, label, r, median(v[r, 6]), median(v[r, 7]), median(v[r, 8]), median(v[r, 9]), median(v[r, 10]), median(v[r, 11]), median(v[r, 12]), range
+        printf "%-5s %-6s %-19s %-15s %9d %9d %8d %10d %6.2f %8d %7.3f%s\n", size, g, label, r, median(v[r, 6]), median(v[r, 7]), median(v[r, 8]), median(v[r, 9]), median(v[r, 10]), median(v[r, 11]), median(v[r, 12]), range
         printf "%s,%s,%s,%s,median,%d,%d,%d,%d,%.2f,%d,%.3f\n", size, g, label, r, median(v[r, 6]), median(v[r, 7]), median(v[r, 8]), median(v[r, 9]), median(v[r, 10]), median(v[r, 11]), median(v[r, 12]) >>"/dev/stderr"
       }
     }' "$csv" 2>>"$tmp/medians"
 }
 
 if want receivers; then
-printf '%-5s %-6s %-14s %-15s %9s %9s %8s %10s %6s %8s %7s\n' \
+printf '%-5s %-6s %-19s %-15s %9s %9s %8s %10s %6s %8s %7s\n' \
   SIZE GROUPS TRAFFIC RECEIVER SENT RECEIVED LOST RECV/S CPU_S RSS_KIB RATIO
 [ "$repeat" -gt 1 ] && echo "(medians of $repeat rounds; the ratio's range after it)"
 : >"$tmp/medians"
@@ -243,8 +253,8 @@ for size in $sizes; do
   for g in $groupsets; do
     for traffic in flood paced; do
       if [ $traffic = flood ]; then count=$flood rate=0; else count=$((paced_rate * paced_secs)) rate=$paced_rate; fi
-      label="$traffic"
-      [ $traffic = paced ] && label="paced $rate/s"
+      label="$traffic$mode"
+      [ $traffic = paced ] && label="paced $rate/s$mode"
       for ((round = 1; round <= repeat; round++)); do
         ref=0
         for name in $receivers; do
