@@ -180,11 +180,6 @@ int mcw_run_headless(struct mcw_options *o) {
   /* stdout gets whole batches from h.json: stdio's own buffer would only
      copy them once more. */
   setvbuf(stdout, NULL, _IONBF, 0);
-  /* The buffer's working size from the start (a batch may pass 64 KiB by
-     one line), written once so that its pages are resident now and the
-     process's memory does not creep up as bursts come. */
-  mcw_json_reserve(&h.json, 2 * OUT_CHUNK - 1);
-  memset(h.json.buf, 0, h.json.cap);
   if (o->write != NULL) {
     char err[600];
     h.capture = mcw_capture_open(o->write, err, sizeof(err));
@@ -193,6 +188,11 @@ int mcw_run_headless(struct mcw_options *o) {
       return MCW_EXIT_FAILURE;
     }
   }
+  /* The buffer's working size from the start (a batch may pass 64 KiB by
+     one line), written once so that its pages are resident now and the
+     process's memory does not creep up as bursts come. */
+  mcw_json_reserve(&h.json, 2 * OUT_CHUNK - 1);
+  memset(h.json.buf, 0, h.json.cap);
   mcw_session_init(&h.session, o, &hooks);
   h.session.on_stop = on_stop;
   h.session.ctx = &h;
