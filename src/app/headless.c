@@ -30,7 +30,7 @@ struct headless {
 /* Lines collect in h->json and go out in one write of about this size. */
 #define OUT_CHUNK (1 << 16)
 
-/* Hands the collected lines to stdout (the caller flushes it). */
+/* Hands the collected lines to stdout (unbuffered: one write). */
 static void drain(struct headless *h) {
   if (h->json.len > 0)
     fwrite(h->json.buf, 1, h->json.len, stdout);
@@ -102,14 +102,12 @@ static void on_stats(uv_timer_t *t) {
     emit_line(h);
   }
   drain(h);
-  fflush(stdout);
 }
 
 static void on_flush(uv_check_t *c) {
   struct headless *h = c->data;
 
   drain(h);
-  fflush(stdout);
   mcw_capture_flush(h->capture);
 }
 
@@ -159,7 +157,6 @@ static void on_stop(struct mcw_session *s) {
   mcw_json_close(&h->json);
   emit_line(h);
   drain(h);
-  fflush(stdout);
   /* Every way out passes here: signals, --count, --duration, errors. */
   mcw_capture_close(h->capture);
   h->capture = NULL;
@@ -214,12 +211,10 @@ int mcw_run_headless(struct mcw_options *o) {
       uv_timer_start(&h.stats_timer, on_stats, ms ? ms : 1, ms ? ms : 1);
     }
     drain(&h);
-    fflush(stdout);
   }
   r = mcw_session_run(&h.session);
   drain(&h);
   mcw_json_free(&h.json);
-  fflush(stdout);
   if (failed > 0 || r != 0)
     return MCW_EXIT_FAILURE;
   return MCW_EXIT_OK;
