@@ -30,28 +30,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "iperfhdr.h"
+
 #define BATCH 64
-#define HEADER 40 /* iperf2's UDP datagram (16 bytes) and client header */
 #define FINS 10
-
-/* Writes iperf2's datagram header for sequence number id into p. */
-static void iperf_header(uint8_t *p, int32_t id) {
-  struct timeval tv;
-  uint32_t w[4];
-
-  gettimeofday(&tv, NULL);
-  w[0] = htonl((uint32_t)id);
-  w[1] = htonl((uint32_t)tv.tv_sec);
-  w[2] = htonl((uint32_t)tv.tv_usec);
-  w[3] = id < 0 ? 0xffffffffu : 0; /* sign of the 64-bit number */
-  memcpy(p, w, sizeof(w));
-  memset(p + sizeof(w), 0, HEADER - sizeof(w));
-}
 
 static int64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* iperf2's header for sequence number id, stamped with the time now. */
+static void iperf_header(uint8_t *p, int32_t id) {
+  struct timeval tv;
+
+  gettimeofday(&tv, NULL);
+  mcw_iperf_header(p, id, (uint32_t)tv.tv_sec, (uint32_t)tv.tv_usec);
 }
 
 int main(int argc, char **argv) {
@@ -82,7 +77,7 @@ int main(int argc, char **argv) {
   count = strtoull(argv[4], NULL, 10);
   size = atol(argv[5]);
   rate = atof(argv[6]);
-  if (groups < 1 || groups > 1000 || size < HEADER || size > 65507 ||
+  if (groups < 1 || groups > 1000 || size < MCW_IPERF_HEADER || size > 65507 ||
       count > 100000000ULL || port < 1 || port > 65535 || rate < 0) {
     fprintf(stderr, "mcw-blast: argument out of range\n");
     return 2;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "iperfhdr.h"
 #include "mcwatch/jsonl.h"
 
 static int64_t now_ns(void) {
@@ -43,7 +44,7 @@ int main(int argc, char **argv) {
   count = atol(argv[2]);
   if (argc == 4)
     preview = atol(argv[3]);
-  if (size < 16 || size > 65507 || count < 1 || preview < 0 ||
+  if (size < MCW_IPERF_HEADER || size > 65507 || count < 1 || preview < 0 ||
       preview > 65535) {
     fprintf(stderr, "mcw-render: argument out of range\n");
     return 2;
@@ -66,14 +67,10 @@ int main(int argc, char **argv) {
   d.len = d.caplen = (uint32_t)size;
   start = now_ns();
   for (long i = 0; i < count; i++) {
-    uint32_t w[4] = {0};
-
-    /* iperf2's header, as mcw-blast writes it: sequence, time, 0 */
-    w[0] = __builtin_bswap32((uint32_t)(i + 1));
-    w[1] = __builtin_bswap32((uint32_t)(1795548275 + i / 100000));
-    w[2] = __builtin_bswap32((uint32_t)(i * 10 % 1000000));
-    memcpy(payload, w, sizeof(w));
-    memset(payload + sizeof(w), 0, 24);
+    /* The header mcw-blast writes, 10 us apart. */
+    mcw_iperf_header(payload, (int32_t)(i + 1),
+                     (uint32_t)(1795548275 + i / 100000),
+                     (uint32_t)(i * 10 % 1000000));
     d.ts_ns = INT64_C(1795548275000000000) + i * 10000;
     mcw_group_account(g, &d, d.ts_ns);
     mcw_jsonl_datagram(&j, g, &d, "lo", (uint32_t)preview);
