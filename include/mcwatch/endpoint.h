@@ -12,6 +12,7 @@
 #include "mcwatch/addr.h"
 
 #define MCW_IFACE_MAX 64 /* longest interface text kept (names, addresses) */
+#define MCW_LABEL_MAX 96 /* a channel's label, escaped, terminator included */
 
 struct mcw_iface_list;
 
@@ -20,6 +21,7 @@ struct mcw_endpoint {
   struct mcw_addr source;    /* source filter, family 0 when any-source */
   char iface[MCW_IFACE_MAX]; /* as written, or resolved name; "" = default */
   unsigned ifindex;          /* 0 until resolved */
+  char label[MCW_LABEL_MAX]; /* channel name from a list; "" when none */
 };
 
 /*
