@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "mcwatch/alarm.h"
 #include "mcwatch/datagram.h"
 #include "mcwatch/endpoint.h"
 #include "mcwatch/rate.h"
@@ -56,6 +57,7 @@ struct mcw_group {
   struct mcw_rate history;    /* 1 s slots for sparklines */
   struct mcw_ring ring;
   struct mcw_sender_table senders;
+  struct mcw_alarms alarms; /* judged on the session's timer */
 };
 
 /* Stream health summed over a group's senders (see mcwatch/stream.h). */
@@ -98,6 +100,13 @@ void mcw_group_stats(struct mcw_group *g, int64_t mono_ns,
                      struct mcw_group_stats *out);
 /* Sums the stream health figures of g's senders into h. */
 void mcw_group_health(const struct mcw_group *g, struct mcw_health *h);
+/*
+ * Judges g's alarms at mono_ns (see alarm.h) from its figures; fn hears
+ * each raise and clear. Returns the raised mask.
+ */
+unsigned mcw_group_alarms(struct mcw_group *g,
+                          const struct mcw_alarm_config *cfg, int64_t mono_ns,
+                          int64_t wall_ns, mcw_alarm_fn fn, void *ctx);
 /* The state as a word: "joining", "joined", "left", "error", "waiting". */
 const char *mcw_group_state_name(enum mcw_group_state s);
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mcwatch/alarm.h"
 #include "mcwatch/endpoint.h"
 #include "mcwatch/engine.h"
 
@@ -37,6 +38,8 @@ struct mcw_options {
   double interval;           /* seconds between stats lines; 0 = none */
   char notice[320];          /* a message for the user at start (demo set-up) */
   struct mcw_engine_config engine;
+  struct mcw_alarm_config alarm; /* --silence, --max-loss */
+  bool ring_bell;                /* --bell: ring when an alarm is raised */
   struct mcw_endpoint *endpoints;
   size_t nendpoints;
 };
@@ -53,11 +56,16 @@ struct mcw_session {
   struct mcw_demo *demo;
   uv_signal_t signals[3];
   uv_timer_t duration_timer;
+  uv_timer_t alarm_timer;
+  struct mcw_outage_log *outages; /* every alarm raised and cleared */
   int64_t start_mono_ns, start_wall_ns;
   bool stopping;
   const char *reason; /* why it stopped: "count", "duration", "SIGINT"... */
   /* Called once when the session stops, after groups were left. */
   void (*on_stop)(struct mcw_session *s);
+  /* Called for each alarm raised or cleared (after it is logged). */
+  void (*on_alarm)(struct mcw_session *s, struct mcw_group *g,
+                   const struct mcw_alarm_event *ev);
   void *ctx;
 };
 
@@ -71,6 +79,13 @@ void mcw_session_init(struct mcw_session *s, struct mcw_options *o,
 int mcw_session_start(struct mcw_session *s);
 /* Stops: leaves the groups, stops senders and timers; reason is kept. */
 void mcw_session_stop(struct mcw_session *s, const char *reason);
+/* Judges every group's alarms now (the timer does it twice a second). */
+void mcw_session_alarms(struct mcw_session *s);
+/*
+ * Closes g's alarms before it leaves the list (the TUI's remove), so its
+ * outages end in the log.
+ */
+void mcw_session_alarms_forget(struct mcw_session *s, struct mcw_group *g);
 /* Runs the loop until stopped and drained; returns 0 or a libuv error. */
 int mcw_session_run(struct mcw_session *s);
 

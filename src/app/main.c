@@ -208,6 +208,7 @@ int main(int argc, char **argv) {
   o.interval = 1.0;
   o.color = getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0';
   mcw_engine_config_default(&o.engine);
+  mcw_alarm_config_default(&o.alarm);
 
   opterr = 0;
   while ((c = getopt_long(argc, argv, ":HLi:n:d:w:hV", long_options, NULL)) !=

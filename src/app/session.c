@@ -7,6 +7,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -26,6 +27,46 @@ static void on_duration(uv_timer_t *t) {
   mcw_session_stop(t->data, "duration");
 }
 
+#define ALARM_TICK_MS 500 /* silence is seen within --silence + 0.5 s */
+
+struct alarm_ctx {
+  struct mcw_session *s;
+  struct mcw_group *g;
+};
+
+/* Logs one alarm transition and passes it to the mode's hook. */
+static void on_alarm_event(void *ctx, const struct mcw_alarm_event *ev) {
+  struct alarm_ctx *a = ctx;
+  char ep[128];
+
+  mcw_outage_record(a->s->outages, a->g,
+                    mcw_endpoint_format(&a->g->ep, ep, sizeof(ep)),
+                    a->g->ep.label, ev);
+  if (a->s->on_alarm != NULL)
+    a->s->on_alarm(a->s, a->g, ev);
+}
+
+void mcw_session_alarms(struct mcw_session *s) {
+  int64_t mono = mcw_mono_ns(), wall = mcw_wall_ns();
+
+  mcw_engine_refresh_drops(s->engine);
+  for (size_t i = 0; i < mcw_engine_count(s->engine); i++) {
+    struct alarm_ctx a = {s, mcw_engine_group(s->engine, i)};
+    mcw_group_alarms(a.g, &s->opt->alarm, mono, wall, on_alarm_event, &a);
+  }
+}
+
+void mcw_session_alarms_forget(struct mcw_session *s, struct mcw_group *g) {
+  struct alarm_ctx a = {s, g};
+  struct mcw_health h;
+
+  mcw_group_health(g, &h);
+  mcw_alarms_reset(&g->alarms, h.lost, mcw_mono_ns(), mcw_wall_ns(),
+                   on_alarm_event, &a);
+}
+
+static void on_alarm_tick(uv_timer_t *t) { mcw_session_alarms(t->data); }
+
 void mcw_session_init(struct mcw_session *s, struct mcw_options *o,
                       const struct mcw_engine_hooks *hooks) {
   memset(s, 0, sizeof(*s));
@@ -41,6 +82,9 @@ void mcw_session_init(struct mcw_session *s, struct mcw_options *o,
   }
   uv_timer_init(&s->loop, &s->duration_timer);
   s->duration_timer.data = s;
+  uv_timer_init(&s->loop, &s->alarm_timer);
+  s->alarm_timer.data = s;
+  s->outages = mcw_xcalloc(1, sizeof(*s->outages));
 }
 
 int mcw_session_start(struct mcw_session *s) {
@@ -64,6 +108,7 @@ int mcw_session_start(struct mcw_session *s) {
       }
     }
   }
+  uv_timer_start(&s->alarm_timer, on_alarm_tick, ALARM_TICK_MS, ALARM_TICK_MS);
   if (o->duration > 0)
     uv_timer_start(&s->duration_timer, on_duration,
                    (uint64_t)(o->duration * 1000.0 + 0.5), 0);
@@ -84,6 +129,7 @@ void mcw_session_stop(struct mcw_session *s, const char *reason) {
   for (size_t i = 0; i < MCW_ARRAY_LEN(stop_signals); i++)
     uv_close((uv_handle_t *)&s->signals[i], NULL);
   uv_close((uv_handle_t *)&s->duration_timer, NULL);
+  uv_close((uv_handle_t *)&s->alarm_timer, NULL);
 }
 
 int mcw_session_run(struct mcw_session *s) {
@@ -94,6 +140,8 @@ int mcw_session_run(struct mcw_session *s) {
   mcw_engine_free(s->engine);
   s->engine = NULL;
   r = uv_loop_close(&s->loop);
+  free(s->outages);
+  s->outages = NULL;
   if (r != 0)
     fprintf(stderr, "mcwatch: internal: loop not empty at exit (%s)\n",
             uv_strerror(r));

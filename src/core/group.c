@@ -98,6 +98,31 @@ void mcw_group_clear(struct mcw_group *g, int64_t mono_ns) {
   mcw_rate_reset(&g->history, mono_ns);
   mcw_ring_clear(&g->ring);
   mcw_senders_clear(&g->senders);
+  /* The cumulative figures restart: so does the alarms' window. */
+  g->alarms.count = 0;
+  g->alarms.head = 0;
+}
+
+unsigned mcw_group_alarms(struct mcw_group *g,
+                          const struct mcw_alarm_config *cfg, int64_t mono_ns,
+                          int64_t wall_ns, mcw_alarm_fn fn, void *ctx) {
+  struct mcw_alarm_input in;
+  struct mcw_health h;
+
+  mcw_group_health(g, &h);
+  memset(&in, 0, sizeof(in));
+  in.active = g->state == MCW_GROUP_JOINED || g->state == MCW_GROUP_JOINING ||
+              g->state == MCW_GROUP_ERROR || g->state == MCW_GROUP_WAITING;
+  in.failed = g->state == MCW_GROUP_ERROR || g->state == MCW_GROUP_WAITING;
+  in.reason = g->message[0]                   ? g->message
+              : g->state == MCW_GROUP_WAITING ? "waiting for its interface"
+                                              : "failed";
+  in.packets = g->packets;
+  in.idle_ns = g->packets ? mono_ns - g->last_mono_ns : -1;
+  in.received = h.received;
+  in.lost = h.lost;
+  in.drops = g->kernel_drops;
+  return mcw_alarms_update(&g->alarms, &in, cfg, mono_ns, wall_ns, fn, ctx);
 }
 
 void mcw_group_stats(struct mcw_group *g, int64_t mono_ns,
