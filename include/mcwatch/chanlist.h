@@ -8,7 +8,7 @@
  *           "#EXTINF:-1 tvg-name=...,Channel name" then a udp:// or rtp://
  *           line ("udp://@239.1.1.1:1234", "udp://10.0.0.5@232.1.1.1:1234",
  *           "udp://239.1.1.1:1234?sources=10.0.0.5&localaddr=10.0.0.2");
- *   SDP     a session description (RFC 4566, parsed by sofia-sip): one
+ *   SDP     a session description (RFC 4566, parsed by GStreamer's gst-sdp): one
  *           endpoint per m= line from its c= address (or the session's),
  *           the source from a=source-filter (RFC 4570), the s= name as label.
  *

@@ -1,6 +1,6 @@
 /*
  * Session descriptions (RFC 4566): the multicast media a description
- * announces, read with sofia-sip's SDP parser. One entry per m= line and
+ * announces, read with GStreamer's SDP library (gst-sdp). One entry per m= line and
  * address (c=IN IP4 239.1.1.1/32/3 gives three), with the source from an
  * a=source-filter: incl line (RFC 4570) and the s= name.
  */

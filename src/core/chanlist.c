@@ -3,8 +3,8 @@
  * endpoint text in mcwatch's own syntax, which mcw_endpoint_parse then
  * checks, so a list gets exactly the command line's rules and messages.
  * URLs (udp://, rtp://) are turned into that syntax by url_endpoints(),
- * which knows the forms VLC and ffmpeg write. SDP is parsed by sofia-sip;
- * this file only walks the parsed session.
+ * which knows the forms VLC and ffmpeg write. SDP is parsed by GStreamer's
+ * gst-sdp; this file only walks the parsed session.
  *
  * A list is appended to a scratch copy and committed only when the whole
  * file is good, so a bad line leaves the caller's list untouched.
@@ -265,6 +265,13 @@ static int each_line(struct reader *r, const char *buf, size_t len, line_fn fn,
   return 0;
 }
 
+/* True when s[0..n) starts with "SCHEME://". */
+static bool has_scheme(const char *s, size_t n) {
+  const char *c = memchr(s, ':', n);
+  return c != NULL && c > s && (size_t)(c - s) + 3 <= n &&
+         memcmp(c, "://", 3) == 0;
+}
+
 /* plain: "ENDPOINT [LABEL...]", blank lines and '#' comments. */
 static int plain_line(struct reader *r, const char *s, size_t n, unsigned line,
                       void *state) {
@@ -276,8 +283,7 @@ static int plain_line(struct reader *r, const char *s, size_t n, unsigned line,
     return 0;
   while (k < n && s[k] != ' ' && s[k] != '\t')
     k++;
-  if (starts(s, k, "udp://") || starts(s, k, "rtp://") ||
-      (memchr(s, ':', k) && k > 3 && memcmp(memchr(s, ':', k), "://", 3) == 0))
+  if (has_scheme(s, k))
     return url_endpoints(r, s, k, NULL, s + k, n - k, line);
   if (k >= sizeof(text))
     return fail(r, line, "endpoint longer than %zu bytes", sizeof(text) - 1);

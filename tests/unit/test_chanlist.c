@@ -1,6 +1,6 @@
 /*
  * Unit tests for chanlist.c and sdp.c: plain lists, M3U playlists in the
- * forms VLC and ffmpeg write, SDP files (sofia-sip parses them), labels
+ * forms VLC and ffmpeg write, SDP files (gst-sdp parses them), labels
  * made safe, bad lines refused with file, line and reason, and the saved
  * form read back.
  */
@@ -209,7 +209,10 @@ static void test_bad_lines(void **state) {
             "a=source-filter: excl IN IP4 232.1.1.1 10.0.0.1\n",
             "list.txt:5: a=source-filter: excl (exclusive filters) is not "
             "supported; name the sources to watch");
-  parse_bad("v=0\ns=no origin\n", "list.txt: SDP: No o= present");
+  parse_bad("v=0\ns=no media\n",
+            "list.txt: SDP: no m= line with a multicast address");
+  parse_bad("v=0\ns=x\nm=video 5000 RTP/AVP 96\n",
+            "list.txt:3: m=: no c= line gives its address");
   parse_bad("v=0\no=- 0 0 IN IP4 1.2.3.4\ns=x\nt=0 0\n",
             "list.txt: SDP: no m= line with a multicast address");
 }
