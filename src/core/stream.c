@@ -168,6 +168,7 @@ static void account_rtp(struct mcw_stream *st, const struct mcw_rtp *h,
                         const struct mcw_datagram *d) {
   enum mcw_seq_result r;
   int64_t dts;
+  size_t len;
 
   new_id(st, h->ssrc);
   st->pt = h->pt;
@@ -184,11 +185,21 @@ static void account_rtp(struct mcw_stream *st, const struct mcw_rtp *h,
    * seen: the gap it fills was counted when it opened, and feeding them
    * now would count it twice more (going back, then forward again).
    */
-  if (st->kind == MCW_KIND_RTP_TS && r != MCW_SEQ_LATE)
-    mcw_ts_account(&st->ts, d->data + h->payload_off,
-                   h->payload_len <= d->caplen - h->payload_off
-                       ? h->payload_len
-                       : d->caplen - h->payload_off);
+  if (st->kind != MCW_KIND_RTP_TS || r == MCW_SEQ_LATE)
+    return;
+  len = h->payload_len <= d->caplen - h->payload_off
+            ? h->payload_len
+            : d->caplen - h->payload_off;
+  if (len == 0)
+    return;
+  /* RTP read, TS not: malformed TS, never continuity errors. */
+  if (!mcw_ts_looks(d->data + h->payload_off, len)) {
+    st->malformed++;
+    if (st->ts_tracked)
+      mcw_ts_resync(&st->ts);
+    return;
+  }
+  mcw_ts_account(&st->ts, d->data + h->payload_off, len);
 }
 
 static void account_msend(struct mcw_stream *st, const struct mcw_msend *m) {
@@ -220,6 +231,7 @@ static void classify(struct mcw_stream *st, const struct mcw_datagram *d,
   struct mcw_rtp h;
   uint32_t pid;
   uint64_t count;
+  int r;
 
   if (mcw_mcjoin_parse(d->data, d->caplen, &pid, &count) == 0) {
     set_kind(st, MCW_KIND_MCJOIN, b);
@@ -243,7 +255,10 @@ static void classify(struct mcw_stream *st, const struct mcw_datagram *d,
     }
     return;
   }
-  if (mcw_rtp_parse(d->data, d->caplen, d->len, &h) == 0) {
+  r = mcw_rtp_parse(d->data, d->caplen, d->len, &h);
+  if (r == -ENOMSG)
+    return; /* RTCP beside RTP: neither confirms nor breaks a candidate */
+  if (r == 0) {
     uint16_t step =
         (uint16_t)(h.seq - st->cand_seq[st->cand_n ? st->cand_n - 1 : 0]);
     if (st->cand != MCW_KIND_RTP || st->cand_ssrc != h.ssrc || step == 0 ||

@@ -355,6 +355,54 @@ static void test_rtp_ts_dup_once(void **state) {
   mcw_stream_free(&st, &b);
 }
 
+static void test_rtp_ts_bad_payload(void **state) {
+  struct mcw_stream_budget b = {.ts_max = 16};
+  struct mcw_stream st;
+  struct mcw_stream_figures f;
+  struct mcw_datagram d;
+
+  /* Datagram 10 carries a TS packet without its sync byte. */
+  mcw_stream_init(&st);
+  for (uint16_t i = 0; i < 20; i++) {
+    if (i != 10) {
+      rtp_ts(&st, &b, i);
+      continue;
+    }
+    rtp(buf, 33, i, (uint32_t)i * 3000, 42, 0);
+    for (unsigned k = 0; k < 7; k++)
+      ts_packet(buf + 12 + 188 * k, 0x44, 1, ((unsigned)i * 7 + k) & 15, false);
+    buf[12 + 188 * 2] = 0x00;
+    d = dg(buf, 12 + 7 * 188, (int64_t)i * MS);
+    mcw_stream_account(&st, &d, &b);
+  }
+  figures(&st, &f);
+  assert_int_equal(f.kind, MCW_KIND_RTP_TS);
+  assert_int_equal(f.received, 20); /* its RTP number was read */
+  assert_int_equal(f.lost, 0);
+  assert_int_equal(f.malformed, 1); /* its TS was not */
+  assert_int_equal(f.cc_errors, 0);
+  mcw_stream_free(&st, &b);
+}
+
+static void test_rtcp_during_classification(void **state) {
+  struct mcw_stream st;
+  struct mcw_stream_figures f;
+  struct mcw_datagram d;
+  static const uint8_t rr[8] = {0x80, 201, 0, 1, 0, 0, 0xab, 0xcd};
+
+  /* RTP, RTCP, RTP, RTP: the RTCP packet does not reset recognition. */
+  mcw_stream_init(&st);
+  rtp_push(&st, 0, false);
+  d = dg(rr, sizeof(rr), 0);
+  mcw_stream_account(&st, &d, NULL);
+  rtp_push(&st, 1, false);
+  rtp_push(&st, 2, false);
+  figures(&st, &f);
+  assert_int_equal(f.kind, MCW_KIND_RTP);
+  assert_int_equal(f.received, 3);
+  mcw_stream_free(&st, NULL);
+}
+
 static void test_rtp_restart_jitter(void **state) {
   struct mcw_stream st;
   struct mcw_stream_figures f;
@@ -392,6 +440,8 @@ int main(void) {
       cmocka_unit_test(test_ts_malformed_not_cc_error),
       cmocka_unit_test(test_ts_stuck_counter),
       cmocka_unit_test(test_rtp_ts_dup_once),
+      cmocka_unit_test(test_rtp_ts_bad_payload),
+      cmocka_unit_test(test_rtcp_during_classification),
       cmocka_unit_test(test_rtp_restart_jitter),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
