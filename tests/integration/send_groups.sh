@@ -61,6 +61,23 @@ rc=$?
   fail "not one line per failed group: $(cat "$dir/all.err")"
 grep -q '^sent ' "$dir/all.err" && fail "a summary although nothing was sent"
 
+# A sender that cannot even be opened (no file descriptor left for the
+# second socket) stops only its own group, named with its endpoint.
+(
+  # Only 0, 1 and 2 open, and room for one more: the first socket.
+  for f in $(ls /proc/$BASHPID/fd); do
+    [ "$f" -gt 2 ] && eval "exec $f>&-"
+  done 2>/dev/null
+  ulimit -n 4
+  exec "$MCWATCH" send -n 3 -r 100 239.1.2.20:5000%lo 239.1.2.24:5000%lo
+) 2>"$dir/open.err"
+rc=$?
+[ $rc = 1 ] || fail "exit status $rc when a sender could not be opened"
+grep -qF 'mcwatch send: sender socket for 239.1.2.24:5000%lo: Too many open files' \
+  "$dir/open.err" || fail "open failure not named: $(cat "$dir/open.err")"
+grep -Eq '^sent 3 datagrams in [0-9.]+ s \([0-9.]+/s\) to 239\.1\.2\.20:5000%lo$' \
+  "$dir/open.err" || fail "the other group did not send: $(cat "$dir/open.err")"
+
 # One probe: singular, and no rate (one probe has no interval to measure).
 timeout 10 "$MCWATCH" send -n 1 239.1.2.20:5000%lo 2>"$dir/one.err" ||
   fail "send -n 1: status $?"
