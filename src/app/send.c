@@ -78,9 +78,9 @@ static void send_usage(FILE *f) {
         "  -h, --help                show this help\n"
         "\n"
         "Without --count or --duration it sends until Ctrl-C. At the end it\n"
-        "prints \"sent N datagrams in S s (R/s) to ...\" on stderr; the rate\n"
-        "is left out when under 2 probes per group or 10 ms were sent. A\n"
-        "group that fails is reported at once and the others go on.\n"
+        "prints \"sent N datagrams in S s (R/s) to ...\" on stderr (no rate\n"
+        "with fewer than 2 probes per group or under 10 ms: nothing to\n"
+        "measure). A group that fails is reported at once; the others go on.\n"
         "Exit status: 0 ok, 1 runtime failure (any group), 2 usage error.\n",
         f);
 }
