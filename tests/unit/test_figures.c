@@ -214,6 +214,26 @@ static void test_foreign_malformed_not_lost(void **state) {
   assert_int_equal(f.received, 45);
   mcw_stream_free(&st, NULL);
 
+  /* A count too long to read (20 digits) is malformed, not a number cut
+   * to its first 19 digits. */
+  mcw_stream_init(&st);
+  for (int i = 0; i < 10; i++) {
+    if (i == 5)
+      snprintf(s, sizeof(s),
+               "Sender PID 7, MC group 225.1.2.3 ... count: "
+               "12345678901234567890, freq: 100");
+    else
+      snprintf(s, sizeof(s), "Sender PID 7, MC group 225.1.2.3 ... count: %d",
+               i);
+    text_push(&st, s);
+  }
+  figures(&st, &f);
+  assert_int_equal(f.malformed, 1);
+  assert_int_equal(f.lost, 0);
+  assert_int_equal(f.restarts, 0);
+  assert_int_equal(f.received, 9);
+  mcw_stream_free(&st, NULL);
+
   /* msend: "Message 1e" to "Message 20" garbled; 0x30 really lost. */
   mcw_stream_init(&st);
   for (int i = 0; i < 64; i++) {
