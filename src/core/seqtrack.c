@@ -8,8 +8,8 @@
  *
  * Malformed datagrams: `excused` counts missing numbers of the run that a
  * malformed datagram stands for; excused + gap_open never exceeds the
- * numbers missing (hi - lo + 1 - unique). `gap_lo` and `gap_open` describe the gap the
- * last advance of hi skipped ([gap_lo, hi - 1]) and how much of it is
+ * numbers missing (hi - lo + 1 - unique). `gap_lo` and `gap_open` describe the
+ * gap the last advance of hi skipped ([gap_lo, hi - 1]) and how much of it is
  * still unexcused; `pending` counts malformed datagrams since the last
  * good one that found no such gap, for the next advance to use.
  */
