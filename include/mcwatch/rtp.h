@@ -23,8 +23,10 @@ struct mcw_rtp {
 
 /*
  * Parses an RTP header from caplen captured bytes of a len-byte datagram.
- * Returns 0, or -EINVAL when it cannot be RTP version 2 (too short, other
- * version, an RTCP packet type, lengths that do not fit).
+ * Returns 0; -ENOMSG for RTCP (version 2, packet type 192 to 223: RTCP
+ * multiplexed on the RTP port, RFC 5761), which is not malformed RTP; or
+ * -EINVAL when it cannot be RTP version 2 (too short, other version,
+ * lengths that do not fit).
  */
 int mcw_rtp_parse(const uint8_t *data, size_t caplen, size_t len,
                   struct mcw_rtp *out);

@@ -17,6 +17,14 @@
  *   datagram follows it in sequence, the sender restarted: the run closes
  *   and a new one begins (restarts + 1), so a jump of 2^63 is a restart,
  *   never 2^63 lost datagrams. A stray not confirmed is counted only there.
+ * - A malformed datagram (mcw_seq_malformed) has no number we can read, but
+ *   it was sent: it stands for one missing number next to it in time. It
+ *   excuses one number of the gap the last good datagram opened, if some of
+ *   that gap is still unexcused, or else one of the gap the next good
+ *   datagram opens. Excused numbers are neither expected nor lost. A
+ *   malformed datagram with no such gap beside it excuses nothing, so it
+ *   can never hide a loss elsewhere; a late datagram that fills an excused
+ *   number takes the excuse back.
  */
 #ifndef MCWATCH_SEQTRACK_H
 #define MCWATCH_SEQTRACK_H
@@ -43,6 +51,10 @@ struct mcw_seq {
   bool has_stray;
   uint64_t lo, hi;   /* lowest and highest number of the run */
   uint64_t unique;   /* distinct numbers of the run */
+  uint64_t excused;  /* missing numbers of the run excused by malformed ones */
+  uint64_t gap_lo;   /* first number of the gap the last advance opened */
+  uint32_t gap_open; /* numbers of that gap not excused (nor filled) yet */
+  uint32_t pending;  /* malformed datagrams waiting for the next gap */
   uint64_t stray;    /* number of the last stray datagram */
   uint64_t received; /* every datagram pushed */
   uint64_t dup, reordered, restarts, strays;
@@ -56,9 +68,11 @@ void mcw_seq_init(struct mcw_seq *s, uint64_t max_dropout,
                   uint32_t max_misorder, uint64_t confirm_mask);
 /* Counts one datagram numbered seq. */
 enum mcw_seq_result mcw_seq_push(struct mcw_seq *s, uint64_t seq);
+/* Counts a malformed datagram of the stream: it may excuse one lost number. */
+void mcw_seq_malformed(struct mcw_seq *s);
 /* Closes the current run at once (a new sender id or SSRC): restarts + 1. */
 void mcw_seq_restart(struct mcw_seq *s);
-/* Datagrams lost over all runs. */
+/* Datagrams lost over all runs (excused numbers are not lost). */
 uint64_t mcw_seq_lost(const struct mcw_seq *s);
 /* Datagrams expected over all runs (received unique + lost). */
 uint64_t mcw_seq_expected(const struct mcw_seq *s);

@@ -9,7 +9,7 @@
  * jitter from their send times, RTP adds jitter from its timestamps, TS
  * adds continuity counters per PID.
  *
- * Memory: everything is in struct mcw_stream (about 300 bytes) except the
+ * Memory: everything is in struct mcw_stream (about 470 bytes) except the
  * latency histogram (1.2 KB, for probe streams) and the TS per-PID table
  * (8 KB), each allocated once when a stream turns out to need it. TS
  * tables are limited per group by struct mcw_stream_budget (16 by default);

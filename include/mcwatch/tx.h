@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "mcwatch/endpoint.h"
@@ -16,12 +17,17 @@ struct mcw_tx {
   struct sockaddr_storage dst;
   socklen_t dstlen;
   int ttl;
+  /* Kept by mcw_txrun (mcwatch/txrun.h) for this destination: */
+  uint64_t sent;    /* datagrams the kernel took */
+  uint64_t refused; /* datagrams it refused for want of buffer space */
+  int err;          /* -errno that stopped sending here, else 0 */
 };
 
 /*
  * Opens a sender to ep's group and port through ep->ifindex with the given
  * TTL (hop limit) and multicast loopback. Returns 0 or -errno with a
- * sentence in err.
+ * sentence in err that names the endpoint (its interface name raw: escape
+ * the sentence before it reaches a terminal). On failure tx->fd is -1.
  */
 int mcw_tx_open(struct mcw_tx *tx, const struct mcw_endpoint *ep, int ttl,
                 bool loop, char *err, size_t errlen);

@@ -3,10 +3,15 @@
  * groups at a steady rate, bounded by a count or a duration or stopped by
  * Ctrl-C, then prints one summary line on stderr. Options are its own;
  * endpoints follow the receiver's syntax (GROUP:PORT[%IFACE]). Usage
- * errors print one line and exit 2; runtime failures exit 1.
+ * errors print one line and exit 2; runtime failures exit 1. A group that
+ * fails (its sender cannot be opened, or a send fails for good) is
+ * reported at once with its own endpoint and the others go on; the exit
+ * status is then 1. Every line that carries text from outside (interface
+ * names, endpoints) goes through the escaper.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
 #include <math.h>
 #include <net/if.h>
 #include <signal.h>
@@ -21,12 +26,15 @@
 #include "app.h"
 #include "cli.h"
 #include "mcwatch/common.h"
+#include "mcwatch/escape.h"
 #include "mcwatch/ifscan.h"
 #include "mcwatch/probe.h"
 #include "mcwatch/txrun.h"
 
 #define RATE_DEFAULT 10.0
 #define RATE_MAX 1000000.0
+#define RATE_MIN_S 0.01 /* shorter than this, a rate is not measured */
+#define SAY_MAX 2048
 
 enum { OPT_NO_LOOP = 256 };
 
@@ -70,8 +78,10 @@ static void send_usage(FILE *f) {
         "  -h, --help                show this help\n"
         "\n"
         "Without --count or --duration it sends until Ctrl-C. At the end it\n"
-        "prints \"sent N datagrams in S s (R/s) to ...\" on stderr.\n"
-        "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n",
+        "prints \"sent N datagrams in S s (R/s) to ...\" on stderr (no rate\n"
+        "with fewer than 2 probes per group or under 10 ms: nothing to\n"
+        "measure). A group that fails is reported at once; the others go on.\n"
+        "Exit status: 0 ok, 1 runtime failure (any group), 2 usage error.\n",
         f);
 }
 
@@ -108,23 +118,100 @@ static size_t resolve(char **argv, int first, int argc, const char *iface,
   return n;
 }
 
-/* Prints "sent N datagrams in S s (R/s) to A, B" on stderr. */
-static void summary(const struct mcw_txrun_result *res,
+/* Escape flags for stderr: ASCII only unless the locale is UTF-8. */
+static unsigned escape_flags(void) {
+  return strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? 0 : MCW_ESC_ASCII;
+}
+
+static void say(const char *prefix, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void append(char *line, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Prints prefix and the formatted line, escaped, on stderr. */
+static void say(const char *prefix, const char *fmt, ...) {
+  char raw[SAY_MAX], esc[MCW_ESC_MAX(SAY_MAX)];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(raw, sizeof(raw), fmt, ap);
+  va_end(ap);
+  mcw_escape((const uint8_t *)raw, strlen(raw), esc, sizeof(esc),
+             escape_flags());
+  fprintf(stderr, "%s%s\n", prefix, esc);
+}
+
+/* Appends to line (SAY_MAX bytes, *used of them taken); cuts when full. */
+static void append(char *line, size_t *used, const char *fmt, ...) {
+  va_list ap;
+  int k;
+
+  if (*used >= SAY_MAX - 1)
+    return;
+  va_start(ap, fmt);
+  k = vsnprintf(line + *used, SAY_MAX - *used, fmt, ap);
+  va_end(ap);
+  if (k > 0)
+    *used = *used + (size_t)k < SAY_MAX ? *used + (size_t)k : SAY_MAX - 1;
+}
+
+/* Whether tx was opened and has not failed. */
+static bool sending(const struct mcw_tx *tx) {
+  return tx->fd >= 0 && tx->err == 0;
+}
+
+/*
+ * Prints "sent N datagram(s) in S s (R/s) to A, B" for the groups that
+ * sent to the end. The rate counts intervals between probes: (P - 1) / S
+ * for P probes per group; with fewer than 2, or under RATE_MIN_S, there
+ * is nothing to measure and no rate is printed.
+ */
+static void summary(const struct mcw_txrun_result *res, const struct mcw_tx *tx,
                     const struct mcw_endpoint *eps, size_t n) {
-  double per = n ? (double)res->sent / (double)n : 0;
-  double rate = res->seconds > 0 ? (per - 1) / res->seconds : 0;
+  char line[SAY_MAX], shown[128];
+  uint64_t sent = 0, refused = 0, per = 0;
+  size_t ok = 0, used = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    if (!sending(&tx[i]))
+      continue;
+    ok++;
+    sent += tx[i].sent;
+    refused += tx[i].refused;
+    if (tx[i].sent > per)
+      per = tx[i].sent;
+  }
+  if (ok == 0)
+    return;
+  append(line, &used, "sent %llu datagram%s in %.3f s",
+         (unsigned long long)sent, sent == 1 ? "" : "s", res->seconds);
+  if (per >= 2 && res->seconds >= RATE_MIN_S)
+    append(line, &used, " (%.1f/s%s)", (double)(per - 1) / res->seconds,
+           ok > 1 ? " per group" : "");
+  append(line, &used, " to ");
+  for (size_t i = 0, k = 0; i < n; i++)
+    if (sending(&tx[i]))
+      append(line, &used, "%s%s", k++ ? ", " : "",
+             mcw_endpoint_format(&eps[i], shown, sizeof(shown)));
+  if (refused > 0)
+    append(line, &used, "; %llu refused by the kernel (no buffer space)",
+           (unsigned long long)refused);
+  say("", "%s", line);
+}
+
+struct failures {
+  const struct mcw_endpoint *eps;
+  const struct mcw_tx *tx;
+};
+
+/* Reports, at once, that group i stopped on error err. */
+static void on_failed(void *arg, size_t i, int err) {
+  const struct failures *f = arg;
   char shown[128];
 
-  fprintf(stderr, "sent %llu datagrams in %.3f s (%.1f/s%s) to ",
-          (unsigned long long)res->sent, res->seconds, rate,
-          n > 1 ? " per group" : "");
-  for (size_t i = 0; i < n; i++)
-    fprintf(stderr, "%s%s", i ? ", " : "",
-            mcw_endpoint_format(&eps[i], shown, sizeof(shown)));
-  if (res->errors > 0)
-    fprintf(stderr, "; %llu refused by the kernel (no buffer space)",
-            (unsigned long long)res->errors);
-  fputc('\n', stderr);
+  say("mcwatch send: ", "%s: cannot send: %s (stopped after %llu datagram%s)",
+      mcw_endpoint_format(&f->eps[i], shown, sizeof(shown)), strerror(-err),
+      (unsigned long long)f->tx[i].sent, f->tx[i].sent == 1 ? "" : "s");
 }
 
 int mcw_run_send(int argc, char **argv) {
@@ -132,13 +219,14 @@ int mcw_run_send(int argc, char **argv) {
   struct mcw_txrun_result res;
   struct mcw_endpoint *eps;
   struct mcw_tx *tx;
+  struct failures fails;
   struct sigaction sa;
   const char *iface = NULL;
   char err[256];
   long ttl = 1;
   bool loop = true;
-  size_t n, opened = 0;
-  int c, r;
+  size_t n, failed = 0;
+  int c;
 
   mcw_cli_init("mcwatch send", "mcwatch send --help");
   memset(&cfg, 0, sizeof(cfg));
@@ -197,16 +285,10 @@ int mcw_run_send(int argc, char **argv) {
   eps = mcw_xcalloc((size_t)(argc - optind), sizeof(*eps));
   n = resolve(argv, optind, argc, iface, eps);
   tx = mcw_xcalloc(n, sizeof(*tx));
-  for (; opened < n; opened++) {
-    r = mcw_tx_open(&tx[opened], &eps[opened], (int)ttl, loop, err,
-                    sizeof(err));
-    if (r < 0) {
-      fprintf(stderr, "mcwatch send: %s\n", err);
-      for (size_t i = 0; i < opened; i++)
-        mcw_tx_close(&tx[i]);
-      free(tx);
-      free(eps);
-      return MCW_EXIT_FAILURE;
+  for (size_t i = 0; i < n; i++) {
+    if (mcw_tx_open(&tx[i], &eps[i], (int)ttl, loop, err, sizeof(err)) < 0) {
+      say("mcwatch send: ", "%s", err);
+      failed++;
     }
   }
 
@@ -220,14 +302,18 @@ int mcw_run_send(int argc, char **argv) {
   cfg.ntx = n;
   cfg.sender_id = mcw_cli_random_id();
   cfg.stop = &stop_flag;
-  r = mcw_txrun(&cfg, &res);
-  summary(&res, eps, n);
-  if (r < 0)
-    fprintf(stderr, "mcwatch send: sending to %s: %s\n", eps[0].iface,
-            strerror(-r));
+  cfg.failed = on_failed;
+  cfg.arg = &fails;
+  fails.eps = eps;
+  fails.tx = tx;
+  if (failed < n) {
+    mcw_txrun(&cfg, &res);
+    failed += res.failed;
+    summary(&res, tx, eps, n);
+  }
   for (size_t i = 0; i < n; i++)
     mcw_tx_close(&tx[i]);
   free(tx);
   free(eps);
-  return r < 0 ? MCW_EXIT_FAILURE : MCW_EXIT_OK;
+  return failed > 0 ? MCW_EXIT_FAILURE : MCW_EXIT_OK;
 }

@@ -41,7 +41,10 @@ int mcw_mcjoin_parse(const uint8_t *p, size_t len, uint32_t *pid,
       break;
     if (memcmp(p + i, key, sizeof(key) - 1) == 0) {
       i += sizeof(key) - 1;
-      return read_dec(p, n, &i, count);
+      if (read_dec(p, n, &i, count) < 0 ||
+          (i < n && p[i] >= '0' && p[i] <= '9'))
+        return -EINVAL; /* no number, or one too long to read whole */
+      return 0;
     }
   }
   return -EINVAL;

@@ -1,7 +1,15 @@
 /*
  * The TS continuity checker. pid[] has one byte per PID: the last
- * continuity counter in bits 0-3, "seen" in bit 4 and "one duplicate
- * already allowed" in bit 5. Each 188-byte packet costs a few byte reads.
+ * continuity counter in bits 0-3, "seen" in bit 4, "the one duplicate is
+ * used" in bit 5 and "start afresh" (after a datagram that could not be
+ * read) in bit 6. Each 188-byte packet costs a few byte reads.
+ *
+ * ISO/IEC 13818-1 2.4.3.3: the counter goes up by one with each packet of
+ * a PID that carries a payload, and stays put on a packet without one; a
+ * packet may be sent twice in a row, so one repeat of a counter is a
+ * duplicate and any further repeat is an error until the counter moves on.
+ * The duplicate allowance is therefore spent until the counter advances
+ * (neither an error nor a packet without payload renews it).
  */
 #include "mcwatch/mpegts.h"
 
@@ -11,6 +19,7 @@
 
 #define SEEN 0x10
 #define DUP 0x20
+#define RESYNC 0x40
 
 bool mcw_ts_looks(const uint8_t *p, size_t len) {
   if (len == 0 || len % MCW_TS_PACKET != 0)
@@ -51,24 +60,37 @@ static void packet(struct mcw_ts *t, const uint8_t *p) {
     *st = (uint8_t)(SEEN | cc);
     return;
   }
-  if (disc) {
+  if (disc || (*st & RESYNC)) {
     *st = (uint8_t)(SEEN | cc);
     return;
   }
-  if (!payload) { /* the counter must not move */
-    if (cc != last)
+  if (!payload) { /* the counter must not move; the allowance is kept */
+    if (cc != last) {
       t->cc_errors++;
-    *st = (uint8_t)(SEEN | cc);
+      *st = (uint8_t)(SEEN | cc);
+    }
     return;
   }
-  if (cc == last && !(*st & DUP)) { /* one duplicate allowed */
-    t->dups++;
-    *st |= DUP;
+  if (cc == last) {
+    if (*st & DUP) { /* a repeat beyond the one duplicate */
+      t->cc_errors++;
+    } else {
+      t->dups++;
+      *st |= DUP;
+    }
     return;
   }
   if (cc != ((last + 1) & 0x0f))
     t->cc_errors++;
   *st = (uint8_t)(SEEN | cc);
+}
+
+void mcw_ts_resync(struct mcw_ts *t) {
+  if (t->pid == NULL)
+    return;
+  for (unsigned i = 0; i < MCW_TS_PIDS; i++)
+    if (t->pid[i] & SEEN)
+      t->pid[i] |= RESYNC;
 }
 
 void mcw_ts_account(struct mcw_ts *t, const uint8_t *p, size_t len) {

@@ -16,10 +16,12 @@ int mcw_rtp_parse(const uint8_t *d, size_t caplen, size_t len,
   memset(out, 0, sizeof(*out));
   if (len < caplen)
     len = caplen;
-  if (caplen < 12 || (d[0] >> 6) != 2)
+  if (caplen < 2 || (d[0] >> 6) != 2)
     return -EINVAL;
   /* RTCP shares the version bits: packet types 192 to 223 (RFC 5761). */
   if (d[1] >= 192 && d[1] <= 223)
+    return -ENOMSG;
+  if (caplen < 12)
     return -EINVAL;
   out->marker = (d[1] & 0x80) != 0;
   out->pt = d[1] & 0x7f;

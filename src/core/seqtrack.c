@@ -5,6 +5,13 @@
  * clears the positions it passes over, so a bit never speaks for a number
  * outside the window. All differences are taken in unsigned 64-bit
  * arithmetic, so no input, however absurd, can overflow.
+ *
+ * Malformed datagrams: `excused` counts missing numbers of the run that a
+ * malformed datagram stands for; excused + gap_open never exceeds the
+ * numbers missing (hi - lo + 1 - unique). `gap_lo` and `gap_open` describe the
+ * gap the last advance of hi skipped ([gap_lo, hi - 1]) and how much of it is
+ * still unexcused; `pending` counts malformed datagrams since the last
+ * good one that found no such gap, for the next advance to use.
  */
 #include "mcwatch/seqtrack.h"
 
@@ -39,16 +46,58 @@ static void run_begin(struct mcw_seq *s, uint64_t n) {
   s->has_stray = false;
   s->lo = s->hi = n;
   s->unique = 1;
+  s->excused = 0;
+  s->gap_open = 0;
+  s->pending = 0;
   bit_set(s, n);
+}
+
+/* Numbers of the run neither received nor excused. */
+static uint64_t run_lost(const struct mcw_seq *s) {
+  return s->hi - s->lo + 1 - s->unique - s->excused;
 }
 
 /* Adds the run's figures to the closed totals. */
 static void run_close(struct mcw_seq *s) {
   if (!s->started)
     return;
-  s->expected_closed += s->hi - s->lo + 1;
-  s->lost_closed += s->hi - s->lo + 1 - s->unique;
+  s->expected_closed += s->hi - s->lo + 1 - s->excused;
+  s->lost_closed += run_lost(s);
   s->started = false;
+}
+
+void mcw_seq_malformed(struct mcw_seq *s) {
+  if (!s->started)
+    return; /* before the first good datagram there is no gap to excuse */
+  if (s->gap_open > 0) {
+    s->gap_open--;
+    s->excused++;
+  } else if (s->pending < UINT32_MAX) {
+    s->pending++;
+  }
+}
+
+/* hi moved forward past gap numbers: malformed ones waiting excuse them. */
+static void gap_opened(struct mcw_seq *s, uint64_t gap) {
+  uint64_t e = s->pending < gap ? s->pending : gap;
+
+  s->excused += e;
+  s->gap_lo = s->hi + 1;
+  s->gap_open = gap - e < UINT32_MAX ? (uint32_t)(gap - e) : UINT32_MAX;
+  s->pending = 0;
+}
+
+/* A late datagram filled n: it takes back an excuse it makes needless. */
+static void gap_filled(struct mcw_seq *s, uint64_t n) {
+  uint64_t missing = s->hi - s->lo + 1 - s->unique;
+
+  if (s->gap_open > 0 && n - s->gap_lo < s->hi - s->gap_lo)
+    s->gap_open--;
+  /* Keep excused + gap_open <= missing: what n filled was excused. */
+  if (s->gap_open > missing)
+    s->gap_open = (uint32_t)missing;
+  if (s->excused > missing - s->gap_open)
+    s->excused = missing - s->gap_open;
 }
 
 void mcw_seq_restart(struct mcw_seq *s) {
@@ -76,6 +125,7 @@ enum mcw_seq_result mcw_seq_push(struct mcw_seq *s, uint64_t n) {
       for (uint64_t k = s->hi + 1; k != n; k++)
         bit_clear(s, k);
     }
+    gap_opened(s, fwd - 1);
     s->hi = n;
     bit_set(s, n);
     s->unique++;
@@ -96,6 +146,7 @@ enum mcw_seq_result mcw_seq_push(struct mcw_seq *s, uint64_t n) {
     s->reordered++;
     if (back > s->hi - s->lo) /* older than the run's first: widen it */
       s->lo = n;
+    gap_filled(s, n);
     return MCW_SEQ_LATE;
   }
   /* Out of range: a restart if the previous stray led here in order. */
@@ -119,14 +170,14 @@ enum mcw_seq_result mcw_seq_push(struct mcw_seq *s, uint64_t n) {
 uint64_t mcw_seq_lost(const struct mcw_seq *s) {
   uint64_t lost = s->lost_closed;
   if (s->started)
-    lost += s->hi - s->lo + 1 - s->unique;
+    lost += run_lost(s);
   return lost;
 }
 
 uint64_t mcw_seq_expected(const struct mcw_seq *s) {
   uint64_t e = s->expected_closed;
   if (s->started)
-    e += s->hi - s->lo + 1;
+    e += s->hi - s->lo + 1 - s->excused;
   return e;
 }
 

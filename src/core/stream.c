@@ -8,9 +8,15 @@
  * being taken for them. Once a kind is set, a datagram that does not parse
  * as that kind counts as malformed; only the probe magic can change a
  * known kind (mcwatch's own probes are unambiguous).
+ *
+ * A malformed datagram is never loss: the sequence tracker lets it excuse
+ * one missing number beside it (mcw_seq_malformed), and the TS checker
+ * takes the next packet of every PID as a fresh start (mcw_ts_resync), as
+ * the packets it carried could not be read.
  */
 #include "mcwatch/stream.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +128,28 @@ static bool counted(enum mcw_seq_result r) {
   return r != MCW_SEQ_DUP && r != MCW_SEQ_STRAY;
 }
 
+/*
+ * Counts a datagram of the stream's kind that did not parse. It stands for
+ * a datagram the sender sent, so it may excuse a gap in the numbers; TS
+ * continuity starts afresh after it, since its packets were not read.
+ */
+static void malformed(struct mcw_stream *st) {
+  st->malformed++;
+  mcw_seq_malformed(&st->seq);
+  if (st->ts_tracked)
+    mcw_ts_resync(&st->ts);
+}
+
+/*
+ * A new run of sequence numbers (a restart the tracker confirmed): the
+ * previous datagram's send time or RTP timestamp belongs to another
+ * incarnation and must not enter the jitter.
+ */
+static void run_started(struct mcw_stream *st, enum mcw_seq_result r) {
+  if (r == MCW_SEQ_RESTART || r == MCW_SEQ_FIRST)
+    st->has_prev = false;
+}
+
 static void account_probe(struct mcw_stream *st, const struct mcw_probe *p,
                           const struct mcw_datagram *d) {
   enum mcw_seq_result r;
@@ -131,6 +159,7 @@ static void account_probe(struct mcw_stream *st, const struct mcw_probe *p,
   st->last_seq = p->seq;
   if (!counted(r))
     return;
+  run_started(st, r);
   mcw_latency_add(&st->lat, latency_ns(d->ts_ns, p->send_ns));
   jitter(st, d->ts_ns, (int64_t)(p->send_ns - st->prev_send), p->send_ns);
 }
@@ -139,21 +168,38 @@ static void account_rtp(struct mcw_stream *st, const struct mcw_rtp *h,
                         const struct mcw_datagram *d) {
   enum mcw_seq_result r;
   int64_t dts;
+  size_t len;
 
   new_id(st, h->ssrc);
   st->pt = h->pt;
   r = mcw_seq_push(&st->seq, mcw_seq_extend16(&st->seq, h->seq));
   st->last_seq = h->seq;
-  if (counted(r)) {
-    dts = (int64_t)(int32_t)(h->ts - (uint32_t)st->prev_send);
-    jitter(st, d->ts_ns,
-           (int64_t)((double)dts * 1e9 / mcw_rtp_clock_rate(h->pt)), h->ts);
+  if (!counted(r))
+    return; /* a duplicate or a stray: its TS packets are not new either */
+  run_started(st, r);
+  dts = (int64_t)(int32_t)(h->ts - (uint32_t)st->prev_send);
+  jitter(st, d->ts_ns, (int64_t)((double)dts * 1e9 / mcw_rtp_clock_rate(h->pt)),
+         h->ts);
+  /*
+   * A late datagram's TS packets are older than those the checker has
+   * seen: the gap it fills was counted when it opened, and feeding them
+   * now would count it twice more (going back, then forward again).
+   */
+  if (st->kind != MCW_KIND_RTP_TS || r == MCW_SEQ_LATE)
+    return;
+  len = h->payload_len <= d->caplen - h->payload_off
+            ? h->payload_len
+            : d->caplen - h->payload_off;
+  if (len == 0)
+    return;
+  /* RTP read, TS not: malformed TS, never continuity errors. */
+  if (!mcw_ts_looks(d->data + h->payload_off, len)) {
+    st->malformed++;
+    if (st->ts_tracked)
+      mcw_ts_resync(&st->ts);
+    return;
   }
-  if (st->kind == MCW_KIND_RTP_TS)
-    mcw_ts_account(&st->ts, d->data + h->payload_off,
-                   h->payload_len <= d->caplen - h->payload_off
-                       ? h->payload_len
-                       : d->caplen - h->payload_off);
+  mcw_ts_account(&st->ts, d->data + h->payload_off, len);
 }
 
 static void account_msend(struct mcw_stream *st, const struct mcw_msend *m) {
@@ -185,6 +231,7 @@ static void classify(struct mcw_stream *st, const struct mcw_datagram *d,
   struct mcw_rtp h;
   uint32_t pid;
   uint64_t count;
+  int r;
 
   if (mcw_mcjoin_parse(d->data, d->caplen, &pid, &count) == 0) {
     set_kind(st, MCW_KIND_MCJOIN, b);
@@ -208,7 +255,10 @@ static void classify(struct mcw_stream *st, const struct mcw_datagram *d,
     }
     return;
   }
-  if (mcw_rtp_parse(d->data, d->caplen, d->len, &h) == 0) {
+  r = mcw_rtp_parse(d->data, d->caplen, d->len, &h);
+  if (r == -ENOMSG)
+    return; /* RTCP beside RTP: neither confirms nor breaks a candidate */
+  if (r == 0) {
     uint16_t step =
         (uint16_t)(h.seq - st->cand_seq[st->cand_n ? st->cand_n - 1 : 0]);
     if (st->cand != MCW_KIND_RTP || st->cand_ssrc != h.ssrc || step == 0 ||
@@ -240,12 +290,13 @@ void mcw_stream_account(struct mcw_stream *st, const struct mcw_datagram *d,
   struct mcw_rtp h;
   uint32_t pid;
   uint64_t count;
+  int r;
 
   if (mcw_probe_magic(d->data, d->caplen)) {
     if (st->kind != MCW_KIND_PROBE)
       set_kind(st, MCW_KIND_PROBE, b);
     if (mcw_probe_decode(d->data, d->caplen, d->len, &p) < 0)
-      st->malformed++;
+      malformed(st);
     else
       account_probe(st, &p, d);
     return;
@@ -255,11 +306,11 @@ void mcw_stream_account(struct mcw_stream *st, const struct mcw_datagram *d,
     classify(st, d, b);
     return;
   case MCW_KIND_PROBE:
-    st->malformed++;
+    malformed(st);
     return;
   case MCW_KIND_MCJOIN:
     if (mcw_mcjoin_parse(d->data, d->caplen, &pid, &count) < 0) {
-      st->malformed++;
+      malformed(st);
       return;
     }
     new_id(st, pid);
@@ -268,22 +319,23 @@ void mcw_stream_account(struct mcw_stream *st, const struct mcw_datagram *d,
     return;
   case MCW_KIND_MSEND:
     if (mcw_msend_parse(d->data, d->caplen, &m) < 0)
-      st->malformed++;
+      malformed(st);
     else
       account_msend(st, &m);
     return;
   case MCW_KIND_TS:
     if (d->caplen != d->len || !mcw_ts_looks(d->data, d->caplen))
-      st->malformed++;
+      malformed(st);
     else
       mcw_ts_account(&st->ts, d->data, d->caplen);
     return;
   case MCW_KIND_RTP:
   case MCW_KIND_RTP_TS:
-    if (mcw_rtp_parse(d->data, d->caplen, d->len, &h) < 0)
-      st->malformed++;
-    else
+    r = mcw_rtp_parse(d->data, d->caplen, d->len, &h);
+    if (r == 0)
       account_rtp(st, &h, d);
+    else if (r != -ENOMSG) /* RTCP on the RTP port is not malformed RTP */
+      malformed(st);
     return;
   }
 }

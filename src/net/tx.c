@@ -37,18 +37,18 @@ static int iface_ipv4(const char *name, struct sockaddr_in *out) {
 
 int mcw_tx_open(struct mcw_tx *tx, const struct mcw_endpoint *ep, int ttl,
                 bool loop, char *err, size_t errlen) {
-  char gtxt[MCW_ADDRSTRLEN];
+  char shown[MCW_ADDRSTRLEN + MCW_IFACE_MAX + 2];
   int v6 = ep->group.family == AF_INET6, on = loop ? 1 : 0, r;
   const char *what;
 
-  mcw_addr_format(&ep->group, gtxt, sizeof(gtxt));
+  mcw_endpoint_format(ep, shown, sizeof(shown));
   memset(tx, 0, sizeof(*tx));
   tx->ttl = ttl;
   tx->dstlen = mcw_addr_to_sockaddr(&ep->group, &tx->dst);
   tx->fd = socket(ep->group.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (tx->fd < 0) {
     r = -errno;
-    snprintf(err, errlen, "sender socket for %s: %s", gtxt, strerror(-r));
+    snprintf(err, errlen, "sender socket for %s: %s", shown, strerror(-r));
     return r;
   }
   if (v6) {
@@ -86,8 +86,7 @@ int mcw_tx_open(struct mcw_tx *tx, const struct mcw_endpoint *ep, int ttl,
 
 fail:
   r = -errno;
-  snprintf(err, errlen, "sender for %s on %s: %s: %s", gtxt, ep->iface, what,
-           strerror(-r));
+  snprintf(err, errlen, "sender for %s: %s: %s", shown, what, strerror(-r));
   close(tx->fd);
   tx->fd = -1;
   return r;

@@ -4,6 +4,8 @@
  * a reusable array of buffers and hands them to the kernel with one
  * sendmmsg per destination; then it sleeps on an absolute monotonic
  * deadline until the next token. Buffers are allocated once per run.
+ * A destination whose send fails for good is left out from then on; the
+ * loop ends when none is left.
  */
 #include "mcwatch/txrun.h"
 
@@ -37,7 +39,7 @@ static void sleep_until(int64_t mono_ns) {
   (void)clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 }
 
-/* Sends n prepared messages on tx; returns 0 or -errno (fatal). */
+/* Sends n prepared messages on tx; returns 0 or -errno (fatal for tx). */
 static int send_batch(struct mcw_tx *tx, struct mmsghdr *m, unsigned n,
                       const struct mcw_txrun_config *cfg,
                       struct mcw_txrun_result *res) {
@@ -48,6 +50,7 @@ static int send_batch(struct mcw_tx *tx, struct mmsghdr *m, unsigned n,
     if (r > 0) {
       done += (unsigned)r;
       res->sent += (uint64_t)r;
+      tx->sent += (uint64_t)r;
       tries = 0;
       continue;
     }
@@ -63,6 +66,7 @@ static int send_batch(struct mcw_tx *tx, struct mmsghdr *m, unsigned n,
     if (r < 0 && errno != ENOBUFS && errno != EAGAIN)
       return -errno;
     res->errors++; /* gave up on this one */
+    tx->refused++;
     done++;
     tries = 0;
   }
@@ -79,8 +83,15 @@ int mcw_txrun(const struct mcw_txrun_config *cfg,
   struct mcw_pace pace;
   uint64_t seq = 0;
   int64_t start, end = 0, first = 0, last = 0;
+  size_t live = 0;
 
   memset(res, 0, sizeof(*res));
+  for (size_t t = 0; t < cfg->ntx; t++) {
+    cfg->tx[t].sent = cfg->tx[t].refused = 0;
+    cfg->tx[t].err = 0;
+    if (cfg->tx[t].fd >= 0)
+      live++;
+  }
   if (cfg->size > len)
     len = cfg->size;
   batch = (unsigned)(BATCH_BYTES / len);
@@ -94,7 +105,7 @@ int mcw_txrun(const struct mcw_txrun_config *cfg,
     end = start + (int64_t)(cfg->duration * 1e9);
   mcw_pace_init(&pace, cfg->rate, start);
 
-  while (!*cfg->stop && res->err == 0) {
+  while (!*cfg->stop && live > 0) {
     int64_t now = now_ns(CLOCK_MONOTONIC), next;
     uint64_t want = batch;
     unsigned n;
@@ -115,8 +126,10 @@ int mcw_txrun(const struct mcw_txrun_config *cfg,
     }
     if (first == 0)
       first = now;
-    for (size_t t = 0; t < cfg->ntx && res->err == 0; t++) {
+    for (size_t t = 0; t < cfg->ntx; t++) {
       struct mcw_tx *tx = &cfg->tx[t];
+      if (tx->fd < 0 || tx->err != 0)
+        continue;
       memset(msgs, 0, sizeof(msgs[0]) * n);
       for (unsigned i = 0; i < n; i++) {
         struct mcw_probe p = {.sender_id = cfg->sender_id, .seq = seq + i};
@@ -130,7 +143,15 @@ int mcw_txrun(const struct mcw_txrun_config *cfg,
         msgs[i].msg_hdr.msg_name = &tx->dst;
         msgs[i].msg_hdr.msg_namelen = tx->dstlen;
       }
-      res->err = send_batch(tx, msgs, n, cfg, res);
+      tx->err = send_batch(tx, msgs, n, cfg, res);
+      if (tx->err < 0) {
+        if (res->err == 0)
+          res->err = tx->err;
+        res->failed++;
+        live--;
+        if (cfg->failed != NULL)
+          cfg->failed(cfg->arg, t, tx->err);
+      }
     }
     seq += n;
     last = now_ns(CLOCK_MONOTONIC);

@@ -156,6 +156,89 @@ static void test_rtp_jump_restart(void **state) {
   assert_int_equal(mcw_seq_expected(&s), 20);
 }
 
+/* Pushes from..to, every number in order. */
+static void push_range(struct mcw_seq *s, uint64_t from, uint64_t to) {
+  for (uint64_t i = from; i <= to; i++)
+    mcw_seq_push(s, i);
+}
+
+static void test_malformed_excuses(void **state) {
+  struct mcw_seq s;
+
+  /* Malformed before any good datagram: no run, nothing to excuse. */
+  mcw_seq_init(&s, 1 << 20, MCW_SEQ_WINDOW, 0);
+  mcw_seq_malformed(&s);
+  push_range(&s, 10, 19);
+  assert_int_equal(mcw_seq_expected(&s), 10);
+  assert_int_equal(mcw_seq_lost(&s), 0);
+
+  /* Three malformed, then a gap of five: two lost, three excused. */
+  mcw_seq_malformed(&s);
+  mcw_seq_malformed(&s);
+  mcw_seq_malformed(&s);
+  push_range(&s, 25, 29);
+  assert_int_equal(mcw_seq_expected(&s), 17);
+  assert_int_equal(mcw_seq_lost(&s), 2);
+  /* A gap, then malformed ones: they excuse it, up to its size only. */
+  push_range(&s, 33, 33);     /* 30-32 missing */
+  for (int i = 0; i < 2; i++) /* late malformed ones: excuse two of them */
+    mcw_seq_malformed(&s);
+  assert_int_equal(mcw_seq_lost(&s), 3);
+  assert_int_equal(mcw_seq_expected(&s), 19); /* 10-33, 5 excused */
+  push_range(&s, 34, 34);
+  mcw_seq_malformed(&s); /* 34 opened no gap: these wait for the next */
+  mcw_seq_malformed(&s);
+  push_range(&s, 35, 40); /* no gap: the waiting ones lapse */
+  push_range(&s, 42, 42); /* a real loss of one */
+  assert_int_equal(mcw_seq_lost(&s), 4);
+  assert_int_equal(mcw_seq_expected(&s), 33 - 5);
+
+  /* A restart closes the run with its excuses and starts clean. */
+  mcw_seq_restart(&s);
+  mcw_seq_malformed(&s); /* between runs: ignored */
+  push_range(&s, 0, 9);
+  push_range(&s, 12, 12);
+  assert_int_equal(mcw_seq_lost(&s), 6);
+  assert_int_equal(mcw_seq_expected(&s), 28 + 13);
+  assert_true(mcw_seq_lost(&s) <= mcw_seq_expected(&s));
+}
+
+static void test_malformed_late_fill(void **state) {
+  struct mcw_seq s;
+
+  /* 0-9, gap 10-11 with one malformed, then 11 late: nothing lost. */
+  mcw_seq_init(&s, 1 << 20, MCW_SEQ_WINDOW, 0);
+  push_range(&s, 0, 9);
+  mcw_seq_malformed(&s);
+  push_range(&s, 12, 12);
+  assert_int_equal(mcw_seq_lost(&s), 1);
+  mcw_seq_push(&s, 11);
+  assert_int_equal(mcw_seq_lost(&s), 0);
+  assert_int_equal(mcw_seq_expected(&s), 12);
+  /* Then 10 late too: the excuse was needless, and is taken back. */
+  mcw_seq_push(&s, 10);
+  assert_int_equal(mcw_seq_lost(&s), 0);
+  assert_int_equal(mcw_seq_expected(&s), 13);
+  push_range(&s, 14, 14);
+  assert_int_equal(mcw_seq_lost(&s), 1);
+
+  /*
+   * Found by fuzz_stream: a late datagram fills an excused number outside
+   * the last gap, then malformed ones excuse that gap: never more excused
+   * than missing (lost once wrapped to 2^64 - 1).
+   */
+  mcw_seq_init(&s, 1 << 20, MCW_SEQ_WINDOW, 0);
+  mcw_seq_push(&s, 0);
+  mcw_seq_malformed(&s);
+  mcw_seq_push(&s, 2); /* 1 excused */
+  mcw_seq_push(&s, 5); /* 3 and 4 missing */
+  mcw_seq_push(&s, 1); /* late: 1 was not malformed after all */
+  for (int i = 0; i < 3; i++)
+    mcw_seq_malformed(&s);
+  assert_int_equal(mcw_seq_lost(&s), 0);
+  assert_int_equal(mcw_seq_expected(&s), 4);
+}
+
 static void test_probe_roundtrip(void **state) {
   uint8_t buf[128];
   struct mcw_probe p = {.sender_id = 0xdeadbeef,
@@ -242,6 +325,8 @@ int main(void) {
       cmocka_unit_test(test_explicit_restart),
       cmocka_unit_test(test_rtp_wrap),
       cmocka_unit_test(test_rtp_jump_restart),
+      cmocka_unit_test(test_malformed_excuses),
+      cmocka_unit_test(test_malformed_late_fill),
       cmocka_unit_test(test_probe_roundtrip),
       cmocka_unit_test(test_probe_bad),
       cmocka_unit_test(test_pace),

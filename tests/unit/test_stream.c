@@ -19,19 +19,11 @@
 #include "mcwatch/group.h"
 #include "mcwatch/probe.h"
 #include "mcwatch/stream.h"
+#include "streamgen.h"
 
 #define MS MCW_NS_PER_MS
 
 static uint8_t buf[2048];
-
-static struct mcw_datagram dg(const uint8_t *data, size_t len, int64_t ts) {
-  struct mcw_datagram d;
-  memset(&d, 0, sizeof(d));
-  d.ts_ns = ts;
-  d.data = data;
-  d.len = d.caplen = (uint32_t)len;
-  return d;
-}
 
 static void probe(struct mcw_stream *st, uint32_t id, uint64_t seq,
                   int64_t sent, int64_t arrived) {
@@ -103,20 +95,6 @@ static void test_probe_restart_and_bad(void **state) {
   mcw_stream_free(&st, NULL);
 }
 
-static size_t rtp(uint8_t *p, uint8_t pt, uint16_t seq, uint32_t ts,
-                  uint32_t ssrc, size_t payload) {
-  p[0] = 0x80;
-  p[1] = pt;
-  p[2] = (uint8_t)(seq >> 8);
-  p[3] = (uint8_t)seq;
-  for (int i = 0; i < 4; i++) {
-    p[4 + i] = (uint8_t)(ts >> (24 - 8 * i));
-    p[8 + i] = (uint8_t)(ssrc >> (24 - 8 * i));
-  }
-  memset(p + 12, 0xaa, payload);
-  return 12 + payload;
-}
-
 static void rtp_push(struct mcw_stream *st, uint8_t pt, uint16_t seq,
                      uint32_t ts, uint32_t ssrc, int64_t at) {
   size_t n = rtp(buf, pt, seq, ts, ssrc, 160);
@@ -183,20 +161,6 @@ static void test_rtp_false_positive(void **state) {
   assert_int_equal(f.kind, MCW_KIND_UNKNOWN);
   assert_false(f.tracked);
   mcw_stream_free(&st, NULL);
-}
-
-/* One TS packet: PID, adaptation_field_control, counter, flags. */
-static void ts_packet(uint8_t *p, unsigned pid, unsigned afc, unsigned cc,
-                      bool disc) {
-  memset(p, 0xff, 188);
-  p[0] = 0x47;
-  p[1] = (uint8_t)(pid >> 8);
-  p[2] = (uint8_t)pid;
-  p[3] = (uint8_t)(afc << 4 | cc);
-  if (afc & 2) {
-    p[4] = 1;
-    p[5] = disc ? 0x80 : 0;
-  }
 }
 
 static void ts_push(struct mcw_stream *st, struct mcw_stream_budget *b,
