@@ -137,17 +137,45 @@ void ui_status(struct tui *t, enum ui_level level, const char *fmt, ...) {
 }
 
 struct mcw_group *ui_current_group(struct tui *t) {
-  size_t n = mcw_engine_count(t->session.engine);
-
-  if (n == 0)
-    return NULL;
-  if (t->cur >= n)
-    t->cur = n - 1;
+  ui_clamp(t);
   return mcw_engine_group(t->session.engine, t->cur);
+}
+
+void ui_clamp(struct tui *t) {
+  struct mcw_engine *e = t->session.engine;
+  size_t n = mcw_engine_count(e);
+  bool listed = false;
+
+  if (t->cur >= n)
+    t->cur = n > 0 ? n - 1 : 0;
+  if (t->pick_sel >= t->picks.count)
+    t->pick_sel = t->picks.count > 0 ? t->picks.count - 1 : 0;
+  /* Panes and the inspector name groups by pointer: drop the stale ones. */
+  for (size_t i = 0; i < t->npanes;) {
+    struct mcw_group *g = t->panes[i].group;
+    bool found = false;
+    for (size_t k = 0; k < n && !found; k++)
+      found = mcw_engine_group(e, k) == g;
+    if (found)
+      i++;
+    else
+      ui_pane_forget(t, g);
+  }
+  for (size_t k = 0; k < n && !listed; k++)
+    listed = mcw_engine_group(e, k) == t->insp_group;
+  if (!listed)
+    t->insp_group = NULL;
+  if (t->mode == UI_INSPECT && t->insp_group == NULL)
+    t->mode = UI_MAIN;
+  if ((t->mode == UI_PICK && (n == 0 || t->picks.count == 0)))
+    t->mode = UI_MAIN;
 }
 
 struct ui_pane *ui_pane_of(struct tui *t, struct mcw_group *g) {
   struct ui_pane *p;
+
+  if (g == NULL)
+    mcw_fatal("ui: a pane for no group"); /* a caller skipped ui_clamp */
 
   for (size_t i = 0; i < t->npanes; i++)
     if (t->panes[i].group == g)

@@ -177,7 +177,13 @@ void ui_status(struct tui *t, enum ui_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The selected group, or NULL when none are listed. */
 struct mcw_group *ui_current_group(struct tui *t);
-/* The view state of g, created on first use. */
+/*
+ * Keeps every index the UI holds valid after groups were added, removed or
+ * reordered: the selected group, the picker's row, the panes and the
+ * inspector (a mode whose group is gone falls back to the main screen).
+ */
+void ui_clamp(struct tui *t);
+/* The view state of g (not NULL), created on first use. */
 struct ui_pane *ui_pane_of(struct tui *t, struct mcw_group *g);
 /* Forgets the view state of g (before the engine drops it). */
 void ui_pane_forget(struct tui *t, struct mcw_group *g);

@@ -136,6 +136,7 @@ static void draw_panes(struct tui *t) {
     ui_pane_draw(t, ui_pane_of(t, ui_current_group(t)), top, 0, h, COLS, true);
     return;
   }
+  /* t->cur < n (ui_draw clamped it), so every gi below is listed. */
   if ((size_t)ncols > shown)
     ncols = (int)shown;
   nrows = (int)((shown + (size_t)ncols - 1) / (size_t)ncols);
@@ -268,6 +269,7 @@ static void draw_help(struct tui *t) {
 }
 
 void ui_draw(struct tui *t) {
+  ui_clamp(t); /* groups may have come and gone since the last frame */
   erase();
   if (LINES < 6 || COLS < 30) {
     /* Said in words that fit, with the size needed. */
