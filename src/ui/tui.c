@@ -10,7 +10,10 @@
  * is not async-signal-safe: its handler writes the terminal's own strings to
  * leave the alternate screen, show the cursor, reset attributes and the
  * keypad mode, puts the saved termios back with tcsetattr (both safe in a
- * handler), and raises the signal again with the default action.
+ * handler), and raises the signal again with the default action. Signals
+ * that would kill it for no reason (SIGPIPE, SIGUSR1, SIGALRM, real-time
+ * signals...) are caught and dropped; SIGCONT takes the terminal modes back
+ * and repaints, since the shell restores its own modes after a SIGSTOP.
  */
 #include <fcntl.h>
 #include <langinfo.h>
@@ -37,9 +40,24 @@
 static struct tui *fatal_tui;
 static int stdin_flags = -1;
 
-/* What the fatal-signal handler needs, prepared while it is safe to. */
-static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-static struct sigaction fatal_old[MCW_ARRAY_LEN(fatal_signals)];
+/*
+ * Signals whose default action would end the program with the terminal
+ * raw. The fatal ones (a fault, an abort, Ctrl-\, a resource limit) still
+ * end it, after the handler below restored the terminal; the harmless ones
+ * (nobody asked mcwatch to stop) are caught by a handler that does nothing,
+ * rather than ignored, so programs started from here get the defaults back.
+ * SIGINT, SIGTERM and SIGHUP stop the session cleanly (src/app/session.c),
+ * SIGWINCH resizes, SIGTSTP and SIGCONT suspend and resume (curses and
+ * on_cont below); SIGKILL and SIGSTOP cannot be caught.
+ */
+static const int fatal_signals[] = {SIGSEGV, SIGBUS,  SIGFPE, SIGILL,  SIGABRT,
+                                    SIGQUIT, SIGTRAP, SIGSYS, SIGXCPU, SIGXFSZ};
+static const int harmless_signals[] = {SIGPIPE, SIGUSR1,   SIGUSR2,
+                                       SIGALRM, SIGVTALRM, SIGPROF,
+                                       SIGPOLL, SIGSTKFLT, SIGPWR};
+#define MAX_SIGNALS 65 /* signal numbers 1 to 64 */
+static struct sigaction sig_old[MAX_SIGNALS];
+static bool sig_taken[MAX_SIGNALS];
 static struct termios saved_termios;
 static bool have_termios;
 static char restore_seq[128];
@@ -73,21 +91,42 @@ static void on_fatal_signal(int sig) {
   raise(sig); /* SA_RESETHAND: the default action now, a core if enabled */
 }
 
-/* Installs the fatal-signal handlers once curses owns the terminal. */
-static void arm_fatal_signals(void) {
-  struct sigaction sa;
+static void on_harmless_signal(int sig) { (void)sig; }
 
+/*
+ * Installs handler for sig, unless the signal is ignored (a parent's
+ * SIG_IGN stays) or, when only_default, handled by someone else already (a
+ * profiler's SIGPROF). Fatal signals take over a sanitizer's handler.
+ */
+static void take_signal(int sig, void (*handler)(int), int flags,
+                        bool only_default) {
+  struct sigaction sa, old;
+
+  if (sig <= 0 || sig >= MAX_SIGNALS || sig_taken[sig] ||
+      sigaction(sig, NULL, &old) != 0 || old.sa_handler == SIG_IGN ||
+      (only_default && old.sa_handler != SIG_DFL))
+    return;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = handler;
+  sa.sa_flags = flags;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(sig, &sa, &sig_old[sig]) == 0)
+    sig_taken[sig] = true;
+}
+
+/* Installs the signal handlers once curses owns the terminal. */
+static void arm_fatal_signals(void) {
   restore_len = 0;
   add_restore_cap("rmcup");
   add_restore_cap("cnorm");
   add_restore_cap("sgr0");
   add_restore_cap("rmkx"); /* keypad back to normal mode */
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_handler = on_fatal_signal;
-  sa.sa_flags = (int)SA_RESETHAND;
-  sigemptyset(&sa.sa_mask);
   for (size_t i = 0; i < MCW_ARRAY_LEN(fatal_signals); i++)
-    sigaction(fatal_signals[i], &sa, &fatal_old[i]);
+    take_signal(fatal_signals[i], on_fatal_signal, (int)SA_RESETHAND, false);
+  for (size_t i = 0; i < MCW_ARRAY_LEN(harmless_signals); i++)
+    take_signal(harmless_signals[i], on_harmless_signal, SA_RESTART, true);
+  for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+    take_signal(sig, on_harmless_signal, SA_RESTART, true);
   fatal_armed = 1;
 }
 
@@ -96,8 +135,11 @@ static void disarm_fatal_signals(void) {
   if (!fatal_armed)
     return;
   fatal_armed = 0;
-  for (size_t i = 0; i < MCW_ARRAY_LEN(fatal_signals); i++)
-    sigaction(fatal_signals[i], &fatal_old[i], NULL);
+  for (int sig = 1; sig < MAX_SIGNALS; sig++)
+    if (sig_taken[sig]) {
+      sigaction(sig, &sig_old[sig], NULL);
+      sig_taken[sig] = false;
+    }
 }
 
 static void restore_terminal(struct tui *t) {
@@ -331,6 +373,20 @@ static void on_winch(uv_signal_t *h, int signum) {
   draw_now(t);
 }
 
+/*
+ * Resumed after SIGSTOP (or a SIGTSTP that curses did not see): the shell
+ * put its own terminal modes back meanwhile, and may have drawn on the
+ * screen or seen a resize. Take the modes back and repaint everything.
+ */
+static void on_cont(uv_signal_t *h, int signum) {
+  struct tui *t = h->data;
+
+  if (!t->curses_on)
+    return;
+  reset_prog_mode();
+  on_winch(&t->winch, SIGWINCH);
+}
+
 /* Session teardown: the terminal first, then our handles. */
 static void on_stop(struct mcw_session *s) {
   struct tui *t = s->ctx;
@@ -361,6 +417,7 @@ static void on_stop(struct mcw_session *s) {
     uv_close((uv_handle_t *)&t->stdin_poll, NULL);
     uv_close((uv_handle_t *)&t->redraw_timer, NULL);
     uv_close((uv_handle_t *)&t->winch, NULL);
+    uv_close((uv_handle_t *)&t->cont, NULL);
     t->handles_open = false;
   }
 }
@@ -472,6 +529,9 @@ int mcw_run_tui(struct mcw_options *o) {
   uv_signal_init(&t->session.loop, &t->winch);
   t->winch.data = t;
   uv_signal_start(&t->winch, on_winch, SIGWINCH);
+  uv_signal_init(&t->session.loop, &t->cont);
+  t->cont.data = t;
+  uv_signal_start(&t->cont, on_cont, SIGCONT);
   t->handles_open = true;
 
   ui_status(t, UI_INFO, "press ? for help, j to join a group, q to quit");

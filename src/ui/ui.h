@@ -138,6 +138,7 @@ struct tui {
   uv_poll_t stdin_poll;
   uv_timer_t redraw_timer;
   uv_signal_t winch;
+  uv_signal_t cont; /* SIGCONT: resumed after a stop */
   bool handles_open;
   char summary[200]; /* printed once the terminal is restored */
 

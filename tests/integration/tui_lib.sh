@@ -46,10 +46,10 @@ start() {
 
 # run NAME CMD: like start, at 100x30, and after the exit status also the
 # terminal's modes ("icanon echo" when sane) and whether the cursor can be
-# shown. The shell survives Ctrl-C (its child keeps the default action).
+# shown. The shell survives Ctrl-C and Ctrl-\ (its child keeps the defaults).
 run() {
   $TM new-session -d -s "$1" -x 100 -y 30 -c "$TMP" \
-    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c 'trap : INT; $2; echo EXIT=\$?; stty -a | tr \" ;\" \"\\n\\n\" | grep -Ex -- \"-?(icanon|echo)\" | tr \"\\n\" \" \"; echo; printf \"cursor=\"; tput cnorm >/dev/null && echo ok; exec sleep 60'" ||
+    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c 'trap : INT QUIT; $2; echo EXIT=\$?; stty -a | tr \" ;\" \"\\n\\n\" | grep -Ex -- \"-?(icanon|echo)\" | tr \"\\n\" \" \"; echo; printf \"cursor=\"; tput cnorm >/dev/null && echo ok; exec sleep 60'" ||
     fail "tmux new-session $1"
   TS=$1
 }
