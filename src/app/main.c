@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <math.h>
 #include <net/if.h>
 #include <stdarg.h>
@@ -199,6 +200,8 @@ int main(int argc, char **argv) {
   const char *def;
   int c, r;
 
+  /* The character set decides how names are escaped in messages. */
+  setlocale(LC_CTYPE, "");
   if (argc > 1 && strcmp(argv[1], "send") == 0)
     return mcw_run_send(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "doctor") == 0)
@@ -210,6 +213,7 @@ int main(int argc, char **argv) {
   mcw_engine_config_default(&o.engine);
 
   opterr = 0;
+  mcw_cli_long_options(long_options);
   while ((c = getopt_long(argc, argv, ":HLi:n:d:w:hV", long_options, NULL)) !=
          -1) {
     switch (c) {
