@@ -34,10 +34,14 @@ unsigned mcw_cli_escape_flags(void) {
   return strcmp(cs, "UTF-8") == 0 ? 0 : MCW_ESC_ASCII;
 }
 
-/* Escapes raw into out (size MCW_ESC_MAX(strlen(raw)) or less: cut). */
+/*
+ * Escapes a message raw into out (cut to outlen). Parts of it may be
+ * escaped already (an endpoint's error quotes it escaped): backslashes
+ * pass, so those are not doubled.
+ */
 static void escape_text(const char *raw, char *out, size_t outlen) {
   mcw_escape((const uint8_t *)raw, strlen(raw), out, outlen,
-             mcw_cli_escape_flags());
+             MCW_ESC_MESSAGE | mcw_cli_escape_flags());
 }
 
 void mcw_cli_warn(const char *fmt, ...) {

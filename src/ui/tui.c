@@ -173,7 +173,7 @@ void ui_status(struct tui *t, enum ui_level level, const char *fmt, ...) {
   va_end(ap);
   /* Messages may quote user input or interface names: escape them too. */
   mcw_escape((const uint8_t *)raw, strlen(raw), t->status, sizeof(t->status),
-             t->utf8 ? 0 : MCW_ESC_ASCII);
+             MCW_ESC_MESSAGE | (t->utf8 ? 0 : MCW_ESC_ASCII));
   t->status_level = level;
   t->dirty = true;
 }
@@ -396,9 +396,13 @@ static void on_stop(struct mcw_session *s) {
   restore_terminal(t);
   if (t->capture != NULL) {
     /* Every way out passes here: q, signals, --count, --duration. */
+    const char *path = mcw_capture_path(t->capture);
+    char *shown = mcw_xmalloc(MCW_ESC_MAX(strlen(path)));
+    mcw_escape((const uint8_t *)path, strlen(path), shown,
+               MCW_ESC_MAX(strlen(path)), t->utf8 ? 0 : MCW_ESC_ASCII);
     fprintf(stderr, "mcwatch: recorded %llu datagrams in %s\n",
-            (unsigned long long)mcw_capture_count(t->capture),
-            mcw_capture_path(t->capture));
+            (unsigned long long)mcw_capture_count(t->capture), shown);
+    free(shown);
     mcw_capture_close(t->capture);
     t->capture = NULL;
   }
@@ -512,7 +516,10 @@ int mcw_run_tui(struct mcw_options *o) {
   fatal_tui = t;
   mcw_set_fatal_hook(on_fatal);
   if (curses_start(t, err, sizeof(err)) < 0) {
-    fprintf(stderr, "mcwatch: %s\n", err);
+    char shown[MCW_ESC_MAX(sizeof(err))]; /* TERM is quoted: never raw */
+    mcw_escape((const uint8_t *)err, strlen(err), shown, sizeof(shown),
+               MCW_ESC_MESSAGE | (t->utf8 ? 0 : MCW_ESC_ASCII));
+    fprintf(stderr, "mcwatch: %s\n", shown);
     return MCW_EXIT_USAGE;
   }
 

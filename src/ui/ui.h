@@ -274,6 +274,8 @@ attr_t ui_attr(struct tui *t, enum ui_color c);
 int ui_put(WINDOW *win, const char *s, int w);
 /* Draws escaped payload text, escapes highlighted; returns columns used. */
 int ui_put_escaped(struct tui *t, WINDOW *win, const char *s, int w);
+/* Columns escaped text s takes on the terminal. */
+int ui_width(const char *s);
 /* Like ui_put, padded with spaces to exactly w columns. */
 void ui_put_pad(WINDOW *win, const char *s, int w);
 /* Escapes untrusted bytes for display into out (MCW_ESC_MAX(len) bytes). */

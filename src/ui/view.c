@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcwatch/escape.h"
 #include "mcwatch/fmt.h"
 #include "ui.h"
 
@@ -198,10 +199,17 @@ static void draw_pick(struct tui *t) {
   for (int i = 0; i < n && i < h - 3; i++) {
     const struct mcw_iface *ifc = &t->picks.items[i];
     attr_t at = (size_t)i == t->pick_sel ? ui_attr(t, UI_C_SEL) : A_NORMAL;
-    int len = snprintf(buf, sizeof(buf), "%-12s %3u  %-4s%s%s", ifc->name,
-                       ifc->index, (ifc->flags & IFF_UP) ? "up" : "down",
-                       (ifc->flags & IFF_LOOPBACK) ? "  loopback" : "",
-                       ifc->index == g->ep.ifindex ? "  (current)" : "");
+    char name[MCW_ESC_MAX(sizeof(ifc->name))];
+    int len, pad;
+    /* The name escaped first, so the padding counts what is drawn. */
+    ui_escape(t, (const uint8_t *)ifc->name, strlen(ifc->name), name,
+              sizeof(name));
+    pad = 12 - ui_width(name);
+    len = snprintf(buf, sizeof(buf), "%s%*s %3u  %-4s%s%s", name,
+                   pad > 0 ? pad : 0, "", ifc->index,
+                   (ifc->flags & IFF_UP) ? "up" : "down",
+                   (ifc->flags & IFF_LOOPBACK) ? "  loopback" : "",
+                   ifc->index == g->ep.ifindex ? "  (current)" : "");
     for (unsigned k = 0; k < ifc->naddrs && len < (int)sizeof(buf) - 2; k++)
       len += snprintf(buf + len, sizeof(buf) - (size_t)len, "  %s",
                       mcw_addr_format(&ifc->addrs[k], a, sizeof(a)));
