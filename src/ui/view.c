@@ -232,8 +232,9 @@ static bool help_row(struct tui *t, int *line, int *y) {
 
 static void draw_help(struct tui *t) {
   static const char *notes[] = {
-      "Payloads are escaped: \\xHH for control or invalid bytes, \\u{hhhh} "
-      "for invisible controls, \\n \\t \\r \\\\ for the usual ones.",
+      "Payloads and names are escaped: \\xHH for control or invalid bytes, "
+      "\\u{hhhh} for invisible, zero-width or unknown characters, \\n \\t "
+      "\\r \\\\ for the usual ones.",
       "LOSS reads \"-\": loss is not tracked yet (it needs sequence numbers, "
       "from mcwatch probes or RTP).",
       "drops counts datagrams the kernel dropped for a full receive buffer.",
