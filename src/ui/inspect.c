@@ -97,17 +97,17 @@ static unsigned i_step(struct tui *t, int key) {
 }
 
 static const struct ui_binding inspect_bindings[] = {
-    {{27, 'q', '\r', '\n'}, "Esc", "Close", "Close the inspector.", i_close},
+    {{27, 'q', '\r', '\n'}, "Esc", "Close", "Close the inspector.", i_close, NULL},
     {{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE},
      "Up/Down",
      "Scroll",
      "Scroll the hexdump.",
-     i_scroll},
+     i_scroll, NULL},
     {{KEY_LEFT, KEY_RIGHT, '[', ']'},
      "Left/Right",
      "Newer/Older",
      "Step to the newer or older datagram.",
-     i_step},
+     i_step, NULL},
 };
 
 const struct ui_keymap ui_inspect_keys = {"Inspector", inspect_bindings,

@@ -95,6 +95,19 @@ static unsigned e_submit(struct tui *t, int key) {
   case UI_PROMPT_WRITE:
     ui_record_start(t, line);
     break;
+  case UI_PROMPT_SAVE:
+    ui_save_list(t, line);
+    break;
+  case UI_PROMPT_GROUPS:
+    mcw_strlcpy(t->ov_filter, line, sizeof(t->ov_filter));
+    t->ov_top = 0;
+    if (line[0] != '\0')
+      ui_status(t, UI_INFO,
+                "showing groups matching \"%s\" (/, Ctrl-U, Enter shows all)",
+                line);
+    else
+      ui_status(t, UI_INFO, "filter off: all groups");
+    break;
   case UI_PROMPT_KINDS:
     break;
   }
@@ -182,43 +195,43 @@ static unsigned e_history(struct tui *t, int key) {
 }
 
 static const struct ui_binding prompt_bindings[] = {
-    {{'\r', '\n', KEY_ENTER}, "Enter", "OK", "Accept the line.", e_submit},
-    {{27, UI_CTRL('g')}, "Esc", "Cancel", "Cancel the prompt.", e_cancel},
+    {{'\r', '\n', KEY_ENTER}, "Enter", "OK", "Accept the line.", e_submit, NULL},
+    {{27, UI_CTRL('g')}, "Esc", "Cancel", "Cancel the prompt.", e_cancel, NULL},
     {{KEY_BACKSPACE, 127, UI_CTRL('h')},
      "Backspace",
      NULL,
      "Delete the character before the cursor.",
-     e_backspace},
+     e_backspace, NULL},
     {{KEY_DC, UI_CTRL('d')},
      "Delete",
      NULL,
      "Delete the character under the cursor.",
-     e_delete},
+     e_delete, NULL},
     {{UI_CTRL('u')},
      "Ctrl-U",
      "Clear",
      "Delete everything before the cursor.",
-     e_kill},
+     e_kill, NULL},
     {{UI_CTRL('w')},
      "Ctrl-W",
      NULL,
      "Delete the word before the cursor.",
-     e_word},
+     e_word, NULL},
     {{KEY_LEFT, KEY_RIGHT, UI_CTRL('b'), UI_CTRL('f')},
      "Left/Right",
      NULL,
      "Move the cursor.",
-     e_move},
+     e_move, NULL},
     {{KEY_HOME, KEY_END, UI_CTRL('a'), UI_CTRL('e')},
      "Home/End",
      NULL,
      "Go to the start or the end of the line (also Ctrl-A, Ctrl-E).",
-     e_move},
+     e_move, NULL},
     {{KEY_UP, KEY_DOWN, UI_CTRL('p'), UI_CTRL('n')},
      "Up/Down",
      "History",
      "Recall earlier entries of this prompt.",
-     e_history},
+     e_history, NULL},
 };
 
 const struct ui_keymap ui_prompt_keys = {"Prompts (join, send, filter)",
