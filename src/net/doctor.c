@@ -301,7 +301,7 @@ static void check_port(struct ctx *c) {
   unsigned long *own = mcw_xmalloc(OWN_MAX * sizeof(*own));
   size_t nown = own_inodes(own, OWN_MAX), others = 0;
   uint16_t port = c->ep->group.port;
-  char list[200] = "", fix[120], a[MCW_ADDRSTRLEN];
+  char list[200] = "", fix[120], a[MCW_ADDRSTRLEN], holders[160];
   bool wild = false;
 
   for (size_t f = 0; f < MCW_ARRAY_LEN(files); f++) {
@@ -333,10 +333,13 @@ static void check_port(struct ctx *c) {
     return;
   }
   snprintf(fix, sizeof(fix), "ss -uapn 'sport = :%u'", port);
+  mcw_msock_port_holders(port, holders, sizeof(holders));
   mcw_doctor_add(c->r, "port", MCW_DOC_WARN, fix,
-                 "%zu other socket%s bound to UDP port %u (%s): each gets its "
-                 "own copy%s; the fix shows which programs",
+                 "%zu other socket%s bound to UDP port %u (%s%s%s): each gets "
+                 "its own copy%s; a program that set neither SO_REUSEADDR nor "
+                 "SO_REUSEPORT keeps mcwatch off the port (see membership)",
                  others, others == 1 ? " is" : "s are", port, list,
+                 holders[0] ? "; " : "", holders,
                  wild ? ", and one bound to a wildcard also receives every "
                         "other group joined on this port"
                       : "");
@@ -344,7 +347,7 @@ static void check_port(struct ctx *c) {
 
 static void check_membership(struct ctx *c) {
   struct mcw_msock_info info;
-  char err[256], fix[200], *text;
+  char err[512], fix[200], *text;
   int fd;
   bool listed;
 
@@ -356,14 +359,16 @@ static void check_membership(struct ctx *c) {
   }
   fd = mcw_msock_open(c->ep, 0, &info, err, sizeof(err));
   if (fd < 0) {
-    if (fd == -ENOBUFS)
-      snprintf(fix, sizeof(fix), "sysctl -w net.ipv4.igmp_max_memberships=%zu",
-               c->o->ngroups + 20);
-    else
-      snprintf(fix, sizeof(fix), "ip link set dev %s up multicast on",
-               c->ifname);
-    mcw_doctor_add(c->r, "membership", MCW_DOC_FAIL, fix, "the join failed: %s",
-                   err);
+    char cause[400], holders[160] = "";
+    mcw_sockerr_explain(info.step, -fd, c->ep,
+                        c->o->ngroups > 1 ? c->o->ngroups : 0, cause,
+                        sizeof(cause), fix, sizeof(fix));
+    if (info.step == MCW_STEP_BIND && fd == -EADDRINUSE)
+      mcw_msock_port_holders(c->ep->group.port, holders, sizeof(holders));
+    mcw_doctor_add(c->r, "membership", MCW_DOC_FAIL, fix[0] ? fix : NULL,
+                   "the %s failed (%s): %s%s%s",
+                   mcw_sockerr_step_name(info.step), strerror(-fd), cause,
+                   holders[0] ? "; held by " : "", holders);
     return;
   }
   text = slurp(c, c->v6 ? "net/igmp6" : "net/igmp");

@@ -95,7 +95,7 @@ wait_for_line "$dir/rx.json" 5 '"event":"join"' || fail "receiver did not join"
 sysctl -qw net.ipv4.igmp_max_memberships=1
 big=$(( $(cat /proc/sys/net/core/rmem_max) + 4096 ))
 doctor 0 --rcvbuf "$big" 239.255.80.6:5706%lo 239.255.80.7:5707%lo
-has "WARN  port        1 other socket is bound to UDP port 5706 (239.255.80.6:5706)"
+has "WARN  port        1 other socket is bound to UDP port 5706 (239.255.80.6:5706; pid $pid (mcwatch))"
 has "fix: ss -uapn 'sport = :5706'"
 has "WARN  memberships 2 groups, but igmp_max_memberships is 1 per socket"
 has "fix: sysctl -w net.ipv4.igmp_max_memberships=2"
@@ -106,7 +106,27 @@ wait "$pid"
 pid=
 pass "other socket on the port, igmp_max_memberships, rmem_max: named, with fixes"
 
-# 7. Usage errors exit 2.
+# 7. A program holding the port without SO_REUSEADDR or SO_REUSEPORT:
+# the bind fails with EADDRINUSE on an interface that is up; the doctor
+# names the holder and shows it with ss, never "ip link set ... up".
+"$TESTRECV" 239.255.80.8 5708 lo --seconds 20 >"$dir/app.out" &
+pid=$!
+wait_for_line "$dir/app.out" 5 ready || fail "the plain receiver did not start"
+doctor 1 239.255.80.8:5708%lo
+has "FAIL  membership  the bind failed (Address already in use): another socket holds UDP port 5708 without SO_REUSEADDR or SO_REUSEPORT; held by pid $pid (mcw-testrecv)"
+has "fix: ss -uapn 'sport = :5708'"
+grep -q "multicast on" "$dir/out" && fail "EADDRINUSE fixed by 'multicast on': $(cat "$dir/out")"
+# The engine says the same when it cannot bind.
+"$MCWATCH" --headless --interval 0 --duration 1 239.255.80.8:5708%lo >"$dir/rx.json" 2>"$dir/rx.err"
+[ $? = 1 ] || fail "mcwatch beside a port holder: want exit 1"
+grep -qF "another socket holds UDP port 5708 without SO_REUSEADDR or SO_REUSEPORT; held by pid $pid (mcw-testrecv); see: ss -uapn 'sport = :5708'" "$dir/rx.err" ||
+  fail "engine bind error lacks cause/holder/fix: $(cat "$dir/rx.err")"
+kill "$pid"
+wait "$pid" 2>/dev/null
+pid=
+pass "EADDRINUSE: the holder named, the fix is ss, in the doctor and the engine"
+
+# 8. Usage errors exit 2.
 "$MCWATCH" doctor >/dev/null 2>&1
 [ $? = 2 ] || fail "doctor without a group: want exit 2"
 "$MCWATCH" doctor '239.1.1.1:5000%*' >/dev/null 2>&1

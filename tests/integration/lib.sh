@@ -7,7 +7,8 @@
 
 MCWATCH=${MCWATCH:-${1:?usage: $0 path/to/mcwatch}}
 TESTSEND=${MCW_TESTSEND:-$(dirname "$MCWATCH")/tests/mcw-testsend}
-export MCWATCH TESTSEND
+TESTRECV=${MCW_TESTRECV:-$(dirname "$MCWATCH")/tests/mcw-testrecv}
+export MCWATCH TESTSEND TESTRECV
 
 # Re-executes the calling script inside a fresh network namespace with lo up.
 enter_private_netns() {
