@@ -63,7 +63,9 @@ size_t mcw_doctor_udp_bound(const char *text, uint16_t port,
 /*
  * Finds the interface of the longest matching route for addr in the text
  * of /proc/net/route (IPv4) or /proc/net/ipv6_route (IPv6) and writes its
- * name; returns the prefix length, or -ENOENT when no route matches.
+ * name; returns the prefix length, -ENOENT when no route matches, or
+ * -EHOSTUNREACH when the longest match is a blackhole, unreachable or
+ * prohibit route (ifname is then "").
  */
 int mcw_doctor_route_iface(const char *text, const struct mcw_addr *addr,
                            char *ifname, size_t len);
@@ -78,6 +80,29 @@ int mcw_doctor_parse_long(const char *text, long *v);
  */
 size_t mcw_doctor_fw_scan(const char *text, uint16_t port, char (*lines)[160],
                           size_t max, bool *drops);
+
+/* ---- pure: the rp_filter verdict (doctor_rpf.c) ---- */
+
+/* What the rp_filter verdict needs to know. */
+struct mcw_doctor_rpf {
+  long all, dev;           /* net.ipv4.conf.{all,IFACE}.rp_filter */
+  const char *ifname;      /* the arrival interface */
+  const char *source;      /* the sender's address, "" when any-source */
+  int route;               /* mcw_doctor_route_iface() for the source */
+  const char *route_iface; /* its interface ("" when none) */
+  bool default_route;      /* a usable default route exists */
+  bool iface_has_v4;       /* the arrival interface has an IPv4 address */
+};
+
+/*
+ * Judges whether the kernel's reverse-path filter lets the sender's
+ * multicast in on ifname (the mode is the larger of all and dev); writes
+ * one sentence into msg and the command that fixes it into fix ("" when
+ * none). Returns the check's status.
+ */
+enum mcw_doctor_status mcw_doctor_rpf_judge(const struct mcw_doctor_rpf *in,
+                                            char *msg, size_t mlen, char *fix,
+                                            size_t flen);
 
 /* ---- pure: the report (doctor_report.c) ---- */
 

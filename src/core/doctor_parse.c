@@ -154,6 +154,7 @@ int mcw_doctor_route_iface(const char *text, const struct mcw_addr *addr,
   char line[512];
   const char *p = text;
   int best = -1;
+  bool best_reject = false;
   unsigned long best_metric = 0;
 
   while (next_line(&p, line, sizeof(line))) {
@@ -161,6 +162,7 @@ int mcw_doctor_route_iface(const char *text, const struct mcw_addr *addr,
     unsigned flags, plen = 0;
     unsigned long metric;
     uint8_t d[16] = {0}, m[4];
+    bool reject;
 
     if (addr->family == AF_INET) {
       /* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
@@ -180,16 +182,22 @@ int mcw_doctor_route_iface(const char *text, const struct mcw_addr *addr,
         continue;
       flags |= RTF_UP_FLAG;
     }
-    if (!(flags & RTF_UP_FLAG) || (flags & RTF_REJECT_FLAG) ||
-        strcmp(name, "*") == 0 || !prefix_match(d, addr->bytes, (int)plen))
+    if (!(flags & RTF_UP_FLAG) || !prefix_match(d, addr->bytes, (int)plen))
       continue;
+    /* Unreachable and prohibit routes carry RTF_REJECT; a blackhole shows
+       as device "*". Either ends the lookup: the longest match wins even
+       when it leads nowhere. */
+    reject = (flags & RTF_REJECT_FLAG) || strcmp(name, "*") == 0;
     if ((int)plen > best || ((int)plen == best && metric < best_metric)) {
       best = (int)plen;
       best_metric = metric;
-      mcw_strlcpy(ifname, name, len);
+      best_reject = reject;
+      mcw_strlcpy(ifname, reject ? "" : name, len);
     }
   }
-  return best >= 0 ? best : -ENOENT;
+  if (best < 0)
+    return -ENOENT;
+  return best_reject ? -EHOSTUNREACH : best;
 }
 
 int mcw_doctor_parse_long(const char *text, long *v) {

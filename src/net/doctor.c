@@ -195,11 +195,11 @@ static void check_route(struct ctx *c) {
   if (err != 0) {
     snprintf(fix, sizeof(fix), "ip %sroute add %s dev %s", c->v6 ? "-6 " : "",
              c->v6 ? "ff00::/8" : "224.0.0.0/4", c->ifname);
-    mcw_doctor_add(c->r, "route",
-                   err == ENETUNREACH ? MCW_DOC_FAIL : MCW_DOC_WARN, fix,
-                   "no route for %s (%s): a sender on this host that does "
-                   "not name its interface fails with ENETUNREACH; mcwatch "
-                   "receives on %s regardless",
+    /* Receiving needs no route: only sending does, so a warning. */
+    mcw_doctor_add(c->r, "route", MCW_DOC_WARN, fix,
+                   "no route for %s (%s): receiving on %s works without one, "
+                   "but sending from this host fails with ENETUNREACH unless "
+                   "the program names its interface (mcwatch send does)",
                    c->group, strerror(err), c->ifname);
     return;
   }
@@ -218,8 +218,9 @@ static void check_route(struct ctx *c) {
 }
 
 static void check_rp_filter(struct ctx *c) {
-  char rel[128], fix[200], rif[IF_NAMESIZE] = "";
-  long all = 0, dev = 0, eff;
+  struct mcw_doctor_rpf in = {.ifname = c->ifname, .route_iface = ""};
+  char rel[128], fix[300], msg[400], rif[IF_NAMESIZE] = "", dif[IF_NAMESIZE];
+  struct mcw_addr any = {.family = AF_INET};
   char *table;
 
   if (c->v6) {
@@ -228,48 +229,29 @@ static void check_rp_filter(struct ctx *c) {
     return;
   }
   snprintf(rel, sizeof(rel), "sys/net/ipv4/conf/%s/rp_filter", c->ifname);
-  if (read_long(c, "sys/net/ipv4/conf/all/rp_filter", &all) < 0 ||
-      read_long(c, rel, &dev) < 0) {
+  if (read_long(c, "sys/net/ipv4/conf/all/rp_filter", &in.all) < 0 ||
+      read_long(c, rel, &in.dev) < 0) {
     mcw_doctor_add(c->r, "rp_filter", MCW_DOC_SKIP, NULL,
                    "not checked: cannot read /proc/%s", rel);
     return;
   }
-  eff = all > dev ? all : dev; /* the kernel uses the larger of the two */
-  snprintf(fix, sizeof(fix),
-           "sysctl -w net.ipv4.conf.all.rp_filter=2 "
-           "net.ipv4.conf.%s.rp_filter=2",
-           c->ifname);
-  if (eff != 1) {
-    mcw_doctor_add(c->r, "rp_filter", MCW_DOC_OK, NULL,
-                   "rp_filter is %ld for all and %ld for %s (%s): no "
-                   "multicast is dropped for its source's route",
-                   all, dev, c->ifname, eff == 0 ? "off" : "loose");
-    return;
-  }
-  if (!mcw_endpoint_has_source(c->ep)) {
-    mcw_doctor_add(c->r, "rp_filter", MCW_DOC_WARN, fix,
-                   "rp_filter is 1 (strict) for %s: multicast from a sender "
-                   "whose route back does not go through %s is dropped "
-                   "(check with: ip route get SENDER)",
-                   all == 1 ? "all" : c->ifname, c->ifname);
-    return;
-  }
+  in.source = mcw_endpoint_has_source(c->ep) ? c->source : "";
+  for (unsigned i = 0; c->ifc != NULL && i < c->ifc->naddrs; i++)
+    in.iface_has_v4 = in.iface_has_v4 || c->ifc->addrs[i].family == AF_INET;
   table = slurp(c, "net/route");
-  if (table == NULL ||
-      mcw_doctor_route_iface(table, &c->ep->source, rif, sizeof(rif)) < 0)
-    mcw_strlcpy(rif, "", sizeof(rif));
+  in.route = -ENOENT;
+  if (table != NULL) {
+    if (in.source[0] != '\0')
+      in.route =
+          mcw_doctor_route_iface(table, &c->ep->source, rif, sizeof(rif));
+    in.default_route =
+        mcw_doctor_route_iface(table, &any, dif, sizeof(dif)) == 0;
+  }
   free(table);
-  if (strcmp(rif, c->ifname) != 0)
-    mcw_doctor_add(c->r, "rp_filter", MCW_DOC_FAIL, fix,
-                   "rp_filter is 1 (strict) for %s and the route back to %s "
-                   "goes %s%s, not %s: the kernel drops its multicast",
-                   all == 1 ? "all" : c->ifname, c->source,
-                   rif[0] ? "via " : "nowhere", rif, c->ifname);
-  else
-    mcw_doctor_add(c->r, "rp_filter", MCW_DOC_OK, NULL,
-                   "rp_filter is 1 (strict), and the route back to %s goes "
-                   "via %s as it should",
-                   c->source, c->ifname);
+  in.route_iface = rif;
+  mcw_doctor_add(c->r, "rp_filter",
+                 mcw_doctor_rpf_judge(&in, msg, sizeof(msg), fix, sizeof(fix)),
+                 fix[0] ? fix : NULL, "%s", msg);
 }
 
 /* Collects the socket inodes this process holds (to skip in the port
