@@ -117,7 +117,8 @@ enum mcw_doctor_status mcw_doctor_worst(const struct mcw_doctor_report *r);
 /* "ok", "warning", "failure", "not checked". */
 const char *mcw_doctor_status_name(enum mcw_doctor_status s);
 /* Writes the report as text lines ("  OK    route   ...", "fix: ...") into
- * j's buffer (used as a plain text buffer). */
+ * j's buffer (used as a plain text buffer); the endpoint, sentences and
+ * fixes pass through mcw_escape, since they carry names from outside. */
 void mcw_doctor_format_text(const struct mcw_doctor_report *r,
                             struct mcw_json *j);
 /* Writes one JSON object per check, one per line, into j. */

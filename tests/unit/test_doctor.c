@@ -252,6 +252,29 @@ static void test_rpf_dotted(void **state) {
   assert_non_null(strstr(f, "net.ipv4.conf.eth0/100.rp_filter=2"));
 }
 
+static void test_report_escapes(void **state) {
+  struct mcw_doctor_report r = {0};
+  struct mcw_json j = {0};
+
+  strcpy(r.endpoint, "239.1.2.3:5000%\x1b]0;PWN\x07");
+  mcw_doctor_add(&r, "interface", MCW_DOC_FAIL,
+                 "ip link set dev \x1b]0;PWN\x07 up", "%s is down",
+                 "\x1b]0;PWN\x07");
+  mcw_doctor_format_text(&r, &j);
+  assert_string_equal(j.buf, "mcwatch doctor 239.1.2.3:5000%\\x1b]0;PWN\\x07\n"
+                             "  FAIL  interface   \\x1b]0;PWN\\x07 is down\n"
+                             "                    fix: ip link set dev "
+                             "\\x1b]0;PWN\\x07 up\n");
+  mcw_json_reset(&j);
+  mcw_doctor_format_json(&r, &j);
+  assert_null(strchr(j.buf, 0x1b));
+  assert_null(strchr(j.buf, 0x07));
+  assert_non_null(
+      strstr(j.buf, "\"message\":\"\\u001b]0;PWN\\u0007 is down\""));
+  mcw_json_free(&j);
+  mcw_doctor_report_free(&r);
+}
+
 static void test_report(void **state) {
   struct mcw_doctor_report r = {0};
   struct mcw_json j = {0};
@@ -295,7 +318,7 @@ int main(void) {
       cmocka_unit_test(test_udp),        cmocka_unit_test(test_route),
       cmocka_unit_test(test_long),       cmocka_unit_test(test_firewall),
       cmocka_unit_test(test_report),     cmocka_unit_test(test_rpf),
-      cmocka_unit_test(test_rpf_dotted),
+      cmocka_unit_test(test_rpf_dotted), cmocka_unit_test(test_report_escapes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
