@@ -2,9 +2,10 @@
  * The doctor explains why a joined group may see nothing. This header has
  * two halves. The pure half (src/core/doctor_parse.c, doctor_report.c)
  * reads the kernel's text files handed over as buffers (/proc/net/igmp,
- * igmp6, udp, udp6, route, ipv6_route, sysctl values, firewall rule dumps)
- * and holds a report: an array of checks, each ok, warning, failure or not
- * checked, with one plain sentence and the exact command that fixes it.
+ * igmp6, udp, udp6, route, ipv6_route, sysctl values), judges rp_filter
+ * (doctor_rpf.c), and holds a report: an array of checks, each ok,
+ * warning, failure or not checked, with one plain sentence and the exact
+ * command that fixes it. The firewall has its own judge (fwjudge.h).
  * The live half (src/net/doctor.c) reads the running system and fills a
  * report for one endpoint.
  */
@@ -71,16 +72,6 @@ int mcw_doctor_route_iface(const char *text, const struct mcw_addr *addr,
                            char *ifname, size_t len);
 /* Parses a sysctl value ("1\n"); returns 0 and sets *v, or -EINVAL. */
 int mcw_doctor_parse_long(const char *text, long *v);
-/*
- * Scans a firewall rule dump (nft list ruleset or iptables-save) for lines
- * that mention port (as "dport PORT", "--dport PORT" or ":PORT"), igmp or
- * multicast. Copies up to max of them (trimmed, each at most linelen) into
- * lines; *drops is set when one of them drops or rejects. Returns how many
- * lines matched in all.
- */
-size_t mcw_doctor_fw_scan(const char *text, uint16_t port, char (*lines)[160],
-                          size_t max, bool *drops);
-
 /* ---- pure: the rp_filter verdict (doctor_rpf.c) ---- */
 
 /* What the rp_filter verdict needs to know. */

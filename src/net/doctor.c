@@ -19,6 +19,7 @@
 
 #include "mcwatch/common.h"
 #include "mcwatch/doctor.h"
+#include "mcwatch/fwjudge.h"
 #include "mcwatch/ifscan.h"
 #include "mcwatch/msock.h"
 
@@ -443,56 +444,108 @@ static char *run_listing(const char *cmd) {
   return buf;
 }
 
+/* Counts the rules of iptables-legacy, which nft does not show: "-A"
+ * lines and DROP policies of iptables-legacy-save. Only when the legacy
+ * tables exist already (listing them would load the modules). */
+static size_t legacy_rules(const struct ctx *c) {
+  const char *save = c->v6 ? "ip6tables-legacy-save" : "iptables-legacy-save";
+  char *names =
+      slurp(c, c->v6 ? "net/ip6_tables_names" : "net/ip_tables_names");
+  char *text, *line, *save_ptr = NULL;
+  size_t n = 0;
+  bool in_use = names != NULL && names[0] != '\0';
+
+  free(names);
+  if (!in_use || !have_program(save) || (text = run_listing(save)) == NULL)
+    return 0;
+  for (line = strtok_r(text, "\n", &save_ptr); line != NULL;
+       line = strtok_r(NULL, "\n", &save_ptr)) {
+    const char *sp = strchr(line, ' ');
+    if (strncmp(line, "-A ", 3) == 0 ||
+        (line[0] == ':' && sp != NULL && strncmp(sp, " DROP", 5) == 0))
+      n++;
+  }
+  free(text);
+  return n;
+}
+
 static void check_firewall(struct ctx *c) {
-  static const struct {
-    const char *prog, *cmd;
-  } tools[] = {{"nft", "nft list ruleset"}, {"iptables-save", "iptables-save"}};
-  char lines[3][160], fix[200];
-  size_t total = 0;
-  bool drops = false, any = false;
-  uint16_t port = c->ep->group.port;
+  struct mcw_fw_packet p = {
+      .group = c->ep->group, .ifname = c->ifname, .ifindex = c->ep->ifindex};
+  struct mcw_fw_result res;
+  char fix[300], where[200], legacy[160] = "";
+  size_t nlegacy;
+  char *text;
+  int r;
 
   if (geteuid() != 0) {
     mcw_doctor_add(c->r, "firewall", MCW_DOC_SKIP, NULL,
                    "not checked: reading the firewall rules needs root");
     return;
   }
-  for (size_t i = 0; i < MCW_ARRAY_LEN(tools); i++) {
-    char *text;
-    bool d = false;
-    if (!have_program(tools[i].prog))
-      continue;
-    any = true;
-    text = run_listing(tools[i].cmd);
-    if (text == NULL)
-      continue;
-    total += mcw_doctor_fw_scan(text, port, total < 3 ? lines + total : lines,
-                                total < 3 ? 3 - total : 0, &d);
-    drops = drops || d;
-    free(text);
+  if (mcw_endpoint_has_source(c->ep))
+    p.source = c->ep->source;
+  nlegacy = legacy_rules(c);
+  if (nlegacy > 0)
+    snprintf(legacy, sizeof(legacy),
+             "; %zu iptables-legacy rule%s, which nft does not show, %s not "
+             "judged (%s)",
+             nlegacy, nlegacy == 1 ? "" : "s", nlegacy == 1 ? "is" : "are",
+             c->v6 ? "ip6tables-legacy-save" : "iptables-legacy-save");
+  if (!have_program("nft")) {
+    mcw_doctor_add(c->r, "firewall", nlegacy ? MCW_DOC_WARN : MCW_DOC_SKIP,
+                   NULL,
+                   "not checked: nft is not installed (it reads "
+                   "nftables and iptables-nft rules)%s",
+                   legacy);
+    return;
   }
-  if (!any) {
+  text = run_listing("nft -j list ruleset");
+  r = text != NULL ? mcw_fw_judge(text, &p, &res) : -EIO;
+  free(text);
+  if (r < 0) {
     mcw_doctor_add(c->r, "firewall", MCW_DOC_SKIP, NULL,
-                   "not checked: neither nft nor iptables-save is installed");
+                   "not checked: nft -j list ruleset gave no ruleset%s",
+                   legacy);
     return;
   }
-  if (total == 0) {
-    mcw_doctor_add(c->r, "firewall", MCW_DOC_OK, NULL,
-                   "no firewall rule mentions UDP port %u, IGMP or multicast "
-                   "(the chains' default policies still apply)",
-                   port);
-    return;
+  snprintf(where, sizeof(where), "%s %s %s%s", res.rule.family, res.rule.table,
+           res.rule.chain, "");
+  mcw_fw_fix(&res, &p, fix, sizeof(fix));
+  switch (res.verdict) {
+  case MCW_FW_DROP:
+    if (res.rule.handle < 0)
+      mcw_doctor_add(c->r, "firewall", MCW_DOC_FAIL, fix,
+                     "chain %s has policy drop and no rule accepts UDP to "
+                     "%s port %u on %s first: nothing gets through%s",
+                     where, c->group, p.group.port, c->ifname, legacy);
+    else
+      mcw_doctor_add(c->r, "firewall", MCW_DOC_FAIL, fix,
+                     "rule \"%s\" (%s, handle %ld) drops UDP to %s port %u "
+                     "on %s: nothing gets through%s",
+                     res.rule.text, where, res.rule.handle, c->group,
+                     p.group.port, c->ifname, legacy);
+    break;
+  case MCW_FW_MAYBE:
+    mcw_doctor_add(c->r, "firewall", MCW_DOC_WARN, fix,
+                   "%s \"%s\" (%s) may drop UDP to %s port %u on %s: it "
+                   "depends on %s%s",
+                   res.rule.handle < 0 ? "the chain's" : "rule", res.rule.text,
+                   where, c->group, p.group.port, c->ifname, res.unknown,
+                   legacy);
+    break;
+  default:
+    mcw_doctor_add(
+        c->r, "firewall", nlegacy ? MCW_DOC_WARN : MCW_DOC_OK,
+        nlegacy ? (c->v6 ? "ip6tables-legacy-save" : "iptables-legacy-save")
+                : NULL,
+        "%zu nftables rule%s, %zu base chain%s on the way in "
+        "(prerouting, input): none drops UDP to %s port %u on "
+        "%s%s",
+        res.rules, res.rules == 1 ? "" : "s", res.base_chains,
+        res.base_chains == 1 ? "" : "s", c->group, p.group.port, c->ifname,
+        legacy);
   }
-  snprintf(fix, sizeof(fix),
-           "nft list ruleset | grep -n -e 'dport %u' -e "
-           "igmp   (or: iptables-save | grep -n -e %u -e igmp)",
-           port, port);
-  mcw_doctor_add(c->r, "firewall", drops ? MCW_DOC_WARN : MCW_DOC_OK,
-                 drops ? fix : NULL,
-                 "%zu rule%s mention%s port %u, IGMP or "
-                 "multicast%s: \"%s\"",
-                 total, total == 1 ? "" : "s", total == 1 ? "s" : "", port,
-                 drops ? ", and one drops or rejects" : "", lines[0]);
 }
 
 int mcw_doctor_run(const struct mcw_endpoint *ep,

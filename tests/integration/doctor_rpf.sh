@@ -36,17 +36,6 @@ rpf() {
     net.ipv4.conf.eth0.rp_filter="$2"
 }
 
-# arrived: how many of N datagrams from 10.99.0.5 reach a receiver in rx.
-arrived() {
-  ip netns exec rx "$TESTRECV" $G $P eth0 --seconds 2 --until $N >"$dir/app" &
-  local pid=$!
-  wait_for_line "$dir/app" 5 ready || fail "receiver did not start"
-  ip netns exec tx "$TESTSEND" $G $P eth0 $N --source 10.99.0.5 \
-    --interval-ms 1 >/dev/null || fail "send failed"
-  wait $pid
-  sed -n 's/^received //p' "$dir/app"
-}
-
 # verdict [ENDPOINT]: the doctor's rp_filter status; the check's JSON in $dir/rpf.
 verdict() {
   ip netns exec rx "$MCWATCH" doctor --json --no-join "${1:-$G:$P@10.99.0.5%eth0}" |
@@ -60,7 +49,7 @@ fix() { jq -r .fix "$dir/rpf"; }
 expect() {
   local st got
   st=$(verdict)
-  got=$(arrived)
+  got=$(arrivals rx tx $G $P $N 10.99.0.5)
   [ "$st" = "$1" ] && [ "$got" = "$2" ] ||
     fail "$3: doctor says $st, $got of $N arrived (want $1, $2): $(cat "$dir/rpf")"
 }

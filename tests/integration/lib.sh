@@ -107,3 +107,20 @@ plug_host() {
 count_json() {
   jq -c "select($2)" "$1" | wc -l
 }
+
+# arrivals RX TX GROUP PORT N [SOURCE]: sends N datagrams from host TX's
+# eth0 (from SOURCE when given) and prints how many a plain receiver on
+# host RX's eth0 got (it waits at most 2 s for them).
+arrivals() {
+  local rx=$1 tx=$2 g=$3 p=$4 n=$5 src=${6:-} out pid
+  out=$(mktemp)
+  ip netns exec "$rx" "$TESTRECV" "$g" "$p" eth0 --reuseaddr --seconds 2 \
+    --until "$n" >"$out" &
+  pid=$!
+  wait_for_line "$out" 5 ready || { rm -f "$out"; fail "receiver in $rx did not start"; }
+  ip netns exec "$tx" "$TESTSEND" "$g" "$p" eth0 "$n" ${src:+--source "$src"} \
+    --interval-ms 1 >/dev/null || { rm -f "$out"; fail "send from $tx failed"; }
+  wait "$pid"
+  sed -n 's/^received //p' "$out"
+  rm -f "$out"
+}
