@@ -392,6 +392,26 @@ static void check_limits(struct ctx *c) {
                      c->o->ngroups, c->o->ngroups == 1 ? "" : "s", v);
     }
   }
+  if (c->v6 && read_long(c, "sys/net/core/optmem_max", &v) == 0) {
+    /* Measured: each IPv6 membership takes 56 bytes of the socket's
+       option memory; igmp_max_memberships does not apply (DOCTOR.md). */
+    long per = v / 56;
+    if ((long)c->o->ngroups > per) {
+      snprintf(fix, sizeof(fix), "sysctl -w net.core.optmem_max=%zu",
+               c->o->ngroups * 64);
+      mcw_doctor_add(c->r, "memberships", MCW_DOC_WARN, fix,
+                     "%zu group%s, but net.core.optmem_max (%ld bytes) "
+                     "holds about %ld IPv6 memberships per socket: a program "
+                     "joining them all on one socket gets ENOMEM (mcwatch "
+                     "uses one socket per group)",
+                     c->o->ngroups, c->o->ngroups == 1 ? "" : "s", v, per);
+    } else {
+      mcw_doctor_add(c->r, "memberships", MCW_DOC_OK, NULL,
+                     "%zu group%s within net.core.optmem_max (%ld bytes, "
+                     "about %ld IPv6 memberships per socket)",
+                     c->o->ngroups, c->o->ngroups == 1 ? "" : "s", v, per);
+    }
+  }
   if (read_long(c, "sys/net/core/rmem_max", &v) < 0) {
     mcw_doctor_add(c->r, "rmem_max", MCW_DOC_SKIP, NULL,
                    "not checked: cannot read net.core.rmem_max");

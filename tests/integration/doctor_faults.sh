@@ -135,7 +135,26 @@ wait "$pid" 2>/dev/null
 pid=
 pass "EADDRINUSE: the holder named, the fix is ss, in the doctor and the engine"
 
-# 8. Usage errors exit 2.
+# 8. IPv6 joins are bounded by net.core.optmem_max (about 56 bytes per
+# membership, measured; docs/DOCTOR.md), not igmp_max_memberships: with
+# too little option memory the join fails with ENOMEM, and the fix names
+# optmem_max, in the doctor and in the engine's message.
+old_optmem=$(sysctl -n net.core.optmem_max)
+sysctl -qw net.core.optmem_max=40
+doctor 1 '[ff15::80:9]:5709%lo'
+has "FAIL  membership  the join failed (Cannot allocate memory): too many groups on one socket: net.core.optmem_max limits IPv6 memberships"
+has "fix: sysctl -w net.core.optmem_max=262144"
+grep -q "igmp_max_memberships=" "$dir/out" && fail "IPv6 join fixed by igmp_max_memberships: $(cat "$dir/out")"
+has "WARN  memberships 1 group, but net.core.optmem_max (40 bytes) holds about 0 IPv6 memberships per socket"
+"$MCWATCH" --headless --interval 0 --duration 1 '[ff15::80:9]:5709%lo' >"$dir/rx.json" 2>"$dir/rx.err"
+grep -qF "net.core.optmem_max limits IPv6 memberships" "$dir/rx.err" ||
+  fail "engine's IPv6 join error lacks optmem_max: $(cat "$dir/rx.err")"
+sysctl -qw net.core.optmem_max="$old_optmem"
+doctor 0 '[ff15::80:9]:5709%lo'
+has "OK    memberships 1 group within net.core.optmem_max"
+pass "IPv6 join limit: optmem_max named, never igmp_max_memberships"
+
+# 9. Usage errors exit 2.
 "$MCWATCH" doctor >/dev/null 2>&1
 [ $? = 2 ] || fail "doctor without a group: want exit 2"
 "$MCWATCH" doctor '239.1.1.1:5000%*' >/dev/null 2>&1
