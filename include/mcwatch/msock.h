@@ -39,8 +39,8 @@ struct mcw_msock_info {
  * Opens a socket bound to ep's group and port (SO_REUSEADDR and
  * SO_REUSEPORT set), set for packet info, timestamps and drop counts, and
  * joins the group on ep->ifindex. Returns the descriptor or -errno, with a
- * sentence in err naming the cause and the fix (src/core/sockerr.c) and
- * info->step set to the step that failed.
+ * sentence in err (escaped) naming the cause and the fix (src/core/sockerr.c)
+ * and info->step set to the step that failed.
  */
 int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
                    struct mcw_msock_info *info, char *err, size_t errlen);
@@ -49,9 +49,10 @@ int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
 int64_t mcw_msock_drops(int fd);
 /*
  * Names the processes (other than this one) that hold a UDP socket bound to
- * port ("pid 812 (socat), pid 903 (vlc)", escaped) in out, from /proc/net/udp,
- * udp6 and /proc/PID/fd; returns how many processes were found (0 when none
- * could be seen, e.g. another user's without root).
+ * port ("pid 812 (socat), pid 903 (vlc)") in out, from /proc/net/udp, udp6
+ * and /proc/PID/fd; returns how many processes were found (0 when none could
+ * be seen, e.g. another user's without root). The names are raw: escape
+ * them before they reach a terminal.
  */
 int mcw_msock_port_holders(uint16_t port, char *out, size_t len);
 /* Leaves ep's group on fd (errors ignored: the socket is closing anyway). */

@@ -143,7 +143,7 @@ int mcw_msock_port_holders(uint16_t port, char *out, size_t len) {
   if (n == 0 || (d = opendir("/proc")) == NULL)
     return 0;
   while ((e = readdir(d)) != NULL) {
-    char path[300], comm[64], safe[MCW_ESC_MAX(sizeof(comm))];
+    char path[300], comm[64];
     size_t cl;
     if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
         strcmp(e->d_name, self) == 0 || !pid_holds(e->d_name, ino, n))
@@ -152,10 +152,9 @@ int mcw_msock_port_holders(uint16_t port, char *out, size_t len) {
     cl = read_proc(path, comm, sizeof(comm));
     while (cl > 0 && comm[cl - 1] == '\n')
       comm[--cl] = '\0';
-    mcw_escape((const uint8_t *)comm, cl, safe, sizeof(safe), 0);
     if (used + 1 < len)
       used += (size_t)snprintf(out + used, len - used, "%spid %s (%s)",
-                               found ? ", " : "", e->d_name, safe);
+                               found ? ", " : "", e->d_name, comm);
     if (used >= len)
       used = len - 1;
     found++;
@@ -164,11 +163,13 @@ int mcw_msock_port_holders(uint16_t port, char *out, size_t len) {
   return found;
 }
 
-/* Writes "STEP WHAT: strerror: cause; fix: command" for error r into err. */
+/* Writes "STEP WHAT: strerror: cause; see: command" for error r into err,
+ * escaped: it names the interface and the port's holders, which come from
+ * outside and may hold terminal escapes. */
 static void describe(const struct mcw_endpoint *ep, enum mcw_sock_step step,
                      int r, char *err, size_t errlen) {
   char what[2 * MCW_ADDRSTRLEN + MCW_IFACE_MAX + 16], a[MCW_ADDRSTRLEN];
-  char cause[400], fix[200], holders[200] = "";
+  char cause[400], fix[200], holders[200] = "", raw[1024];
   size_t n;
 
   mcw_addr_format(&ep->group, what, sizeof(what));
@@ -188,10 +189,11 @@ static void describe(const struct mcw_endpoint *ep, enum mcw_sock_step step,
     n = strlen(cause);
     snprintf(cause + n, sizeof(cause) - n, "; held by %s", holders);
   }
-  snprintf(err, errlen, "%s %s: %s%s%s%s%s", mcw_sockerr_step_name(step), what,
-           strerror(-r), strcmp(cause, strerror(-r)) ? ": " : "",
+  snprintf(raw, sizeof(raw), "%s %s: %s%s%s%s%s", mcw_sockerr_step_name(step),
+           what, strerror(-r), strcmp(cause, strerror(-r)) ? ": " : "",
            strcmp(cause, strerror(-r)) ? cause : "", fix[0] ? "; see: " : "",
            fix);
+  mcw_escape((const uint8_t *)raw, strlen(raw), err, errlen, 0);
 }
 
 int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,

@@ -39,3 +39,23 @@ for ep in "239.83.0.1:5830%$idx" "232.83.0.1:5830@10.83.0.9%$idx"; do
     fail "JSON does not carry the name intact: $(cat "$dir/json" | head -1)"
 done
 pass "interface names with escapes: escaped in text, valid and intact in JSON"
+
+# A program whose name holds escapes holds the port: the doctor and the
+# engine's bind error name it, escaped.
+evil="$dir/"$'\e]0;OWN\a'
+cp "$TESTRECV" "$evil"
+"$evil" 239.83.0.2 5831 lo --seconds 20 >"$dir/app" &
+apid=$!
+trap 'kill $apid 2>/dev/null; rm -rf "$dir"' EXIT
+wait_for_line "$dir/app" 5 ready || fail "the oddly named receiver did not start"
+"$MCWATCH" doctor 239.83.0.2:5831%lo >"$dir/out" 2>&1
+"$MCWATCH" --headless --duration 1 239.83.0.2:5831%lo >"$dir/json" 2>"$dir/err"
+for f in out json err; do
+  if LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' <"$dir/$f"); then
+    fail "$f: raw control bytes in a message naming the port's holder: $(cat -v "$dir/$f")"
+  fi
+done
+grep -qF "held by pid $apid (\\x1b]0;OWN\\x07)" "$dir/out" || fail "doctor: holder not named, escaped: $(cat -v "$dir/out")"
+grep -qF "held by pid $apid (\\x1b]0;OWN\\x07)" "$dir/err" || fail "engine: holder not named, escaped: $(cat -v "$dir/err")"
+kill $apid
+pass "a port holder named with escapes: escaped in the doctor and the engine's message"
