@@ -32,15 +32,17 @@ struct mcw_batch {
 
 struct mcw_msock_info {
   int rcvbuf;              /* receive buffer the kernel granted */
+  bool reuseport;          /* shares the port through SO_REUSEPORT */
   enum mcw_sock_step step; /* on failure, the step that failed */
 };
 
 /*
- * Opens a socket bound to ep's group and port (SO_REUSEADDR and
- * SO_REUSEPORT set), set for packet info, timestamps and drop counts, and
- * joins the group on ep->ifindex. Returns the descriptor or -errno, with a
- * sentence in err (escaped) naming the cause and the fix (src/core/sockerr.c)
- * and info->step set to the step that failed.
+ * Opens a socket bound to ep's group and port (SO_REUSEADDR set, and
+ * SO_REUSEPORT when the port's holder needs it and no socket is bound to
+ * the group address; docs/ARCHITECTURE.md), set for packet info, timestamps and
+ * drop counts, and joins the group on ep->ifindex. Returns the descriptor or
+ * -errno, with a sentence in err (escaped) naming the cause and the fix
+ * (src/core/sockerr.c) and info->step set to the step that failed.
  */
 int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
                    struct mcw_msock_info *info, char *err, size_t errlen);

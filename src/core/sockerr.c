@@ -55,8 +55,7 @@ static const struct row rows[] = {
 
     /* bind */
     {MCW_STEP_BIND, EADDRINUSE, ANY, ANY,
-     "another socket holds UDP port {port} without SO_REUSEADDR or "
-     "SO_REUSEPORT",
+     "another socket holds UDP port {port} without SO_REUSEADDR",
      "ss -uapn 'sport = :{port}'"},
     {MCW_STEP_BIND, EACCES, ANY, ANY,
      "ports below 1024 need root or CAP_NET_BIND_SERVICE",

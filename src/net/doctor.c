@@ -362,9 +362,12 @@ static void check_membership(struct ctx *c) {
   if (listed)
     mcw_doctor_add(c->r, "membership", MCW_DOC_OK, NULL,
                    "joined: the kernel lists %s on %s in /proc/net/%s and "
-                   "reports it with %s (then left again)",
+                   "reports it with %s (then left again)%s",
                    c->group, c->ifname, c->v6 ? "igmp6" : "igmp",
-                   c->v6 ? "MLD" : "IGMP");
+                   c->v6 ? "MLD" : "IGMP",
+                   info.reuseport ? "; the port's holder set SO_REUSEPORT "
+                                    "only, so the port is shared that way"
+                                  : "");
   else
     mcw_doctor_add(c->r, "membership", MCW_DOC_FAIL,
                    c->v6 ? "cat /proc/net/igmp6" : "cat /proc/net/igmp",

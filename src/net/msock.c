@@ -163,6 +163,53 @@ int mcw_msock_port_holders(uint16_t port, char *out, size_t len) {
   return found;
 }
 
+/* True when a UDP socket is bound to exactly a's address and port. */
+static bool bound_to(const struct mcw_addr *a) {
+  const char *file = a->family == AF_INET6 ? "/proc/net/udp6" : "/proc/net/udp";
+  size_t cap = 1u << 20, n;
+  struct mcw_doctor_udp u[64];
+  char *text = mcw_xmalloc(cap);
+  bool found = false;
+
+  if (read_proc(file, text, cap) > 0) {
+    n = mcw_doctor_udp_bound(text, a->port, u, MCW_ARRAY_LEN(u));
+    for (size_t i = 0; i < n && i < MCW_ARRAY_LEN(u) && !found; i++)
+      found = memcmp(u[i].local.bytes, a->bytes,
+                     a->family == AF_INET6 ? 16 : 4) == 0;
+    found = found || n > MCW_ARRAY_LEN(u); /* too many to tell: assume so */
+  }
+  free(text);
+  return found;
+}
+
+/*
+ * Binds fd (SO_REUSEADDR set) to the group. When another socket holds the
+ * port without SO_REUSEADDR, it may have set SO_REUSEPORT alone: then the
+ * bind is tried again with SO_REUSEPORT, but only when no socket is bound
+ * to the group address itself. Sockets of one SO_REUSEPORT group share an
+ * address, and for a datagram that only one of them accepts (another
+ * source, another interface) the kernel may hand it to another member
+ * (measured on Linux 6.18 over veth: two source-specific sockets got each
+ * other's datagrams, and an any-source application lost the datagrams
+ * that a source-specific neighbour filtered out). Alone in its group,
+ * mcwatch's socket takes nothing from anyone.
+ */
+static int bind_shared(int fd, const struct mcw_endpoint *ep,
+                       const struct sockaddr_storage *ss, socklen_t sl,
+                       bool *reuseport) {
+  if (bind(fd, (const struct sockaddr *)ss, sl) == 0)
+    return 0;
+  if (errno != EADDRINUSE || bound_to(&ep->group))
+    return -errno;
+  if (setopt(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0 ||
+      bind(fd, (const struct sockaddr *)ss, sl) < 0) {
+    (void)setopt(fd, SOL_SOCKET, SO_REUSEPORT, 0);
+    return -EADDRINUSE;
+  }
+  *reuseport = true;
+  return 0;
+}
+
 /* Writes "STEP WHAT: strerror: cause; see: command" for error r into err,
  * escaped: it names the interface and the port's holders, which come from
  * outside and may hold terminal escapes. */
@@ -210,13 +257,11 @@ int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
     return r;
   }
 
-  /* Both options, so that mcwatch shares the port with a program that
-     sets either (docs/ARCHITECTURE.md, "Sharing the port"). The socket is
-     bound to the group address, so SO_REUSEPORT's load balancing, which
-     applies to unicast, never takes a datagram from another socket. */
+  /* SO_REUSEADDR, and SO_REUSEPORT only as a fallback at the bind (see
+     bind_shared and docs/ARCHITECTURE.md, "Sharing the port"). */
   info->step = MCW_STEP_OPTIONS;
-  if ((r = setopt(fd, SOL_SOCKET, SO_REUSEADDR, 1)) < 0 ||
-      (r = setopt(fd, SOL_SOCKET, SO_REUSEPORT, 1)) < 0)
+  info->reuseport = false;
+  if ((r = setopt(fd, SOL_SOCKET, SO_REUSEADDR, 1)) < 0)
     goto fail;
   if (v6) {
     if ((r = setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1)) < 0 ||
@@ -244,10 +289,8 @@ int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
       bind_addr.scope_id = ep->ifindex; /* interface- and link-local scope */
     sl = mcw_addr_to_sockaddr(&bind_addr, &ss);
   }
-  if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
-    r = -errno;
+  if ((r = bind_shared(fd, ep, &ss, sl, &info->reuseport)) < 0)
     goto fail;
-  }
 
   info->step = MCW_STEP_JOIN;
   if ((r = membership(fd, ep, true)) < 0)

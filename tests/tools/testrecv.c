@@ -6,8 +6,9 @@
  * datagrams for a bounded time and prints "received N".
  *
  *   mcw-testrecv GROUP PORT IFACE [--reuseaddr] [--reuseport] [--bind-any]
- *                [--seconds S] [--until N]
+ *                [--source ADDR] [--seconds S] [--until N]
  *
+ * --source joins source-specific (MCAST_JOIN_SOURCE_GROUP), from ADDR.
  * --until N stops as soon as N datagrams have arrived (still bounded by
  * --seconds, default 5). Exit 0 after counting, 2 when the bind fails
  * (with "bind: <reason>" on stdout, so tests can tell EADDRINUSE), 1 on
@@ -40,14 +41,17 @@ int main(int argc, char **argv) {
   int one = 1, reuseaddr = 0, reuseport = 0, any = 0, fd, v6;
   double seconds = 5, end;
   long until = -1, got = 0;
-  struct sockaddr_storage ss;
+  const char *source = NULL;
+  struct sockaddr_storage ss, src;
+  struct group_source_req gsr;
   struct group_req gr;
   unsigned ifindex;
   socklen_t sl;
 
   if (argc < 4) {
     fprintf(stderr, "usage: mcw-testrecv GROUP PORT IFACE [--reuseaddr] "
-                    "[--reuseport] [--bind-any] [--seconds S] [--until N]\n");
+                    "[--reuseport] [--bind-any] [--source ADDR] [--seconds S] "
+                    "[--until N]\n");
     return 1;
   }
   for (int i = 4; i < argc; i++) {
@@ -57,6 +61,8 @@ int main(int argc, char **argv) {
       reuseport = 1;
     else if (strcmp(argv[i], "--bind-any") == 0)
       any = 1;
+    else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc)
+      source = argv[++i];
     else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
       seconds = atof(argv[++i]);
     else if (strcmp(argv[i], "--until") == 0 && i + 1 < argc)
@@ -91,6 +97,18 @@ int main(int argc, char **argv) {
   memset(&gr, 0, sizeof(gr));
   gr.gr_interface = ifindex;
   memcpy(&gr.gr_group, &ss, sl);
+  memset(&gsr, 0, sizeof(gsr));
+  gsr.gsr_interface = ifindex;
+  memcpy(&gsr.gsr_group, &ss, sl);
+  if (source != NULL) {
+    memset(&src, 0, sizeof(src));
+    src.ss_family = ss.ss_family;
+    if (inet_pton(ss.ss_family, source,
+                  v6 ? (void *)&((struct sockaddr_in6 *)&src)->sin6_addr
+                     : (void *)&((struct sockaddr_in *)&src)->sin_addr) != 1)
+      return die("source");
+    memcpy(&gsr.gsr_source, &src, sl);
+  }
 
   fd = socket(ss.ss_family, SOCK_DGRAM, 0);
   if (fd < 0)
@@ -111,8 +129,11 @@ int main(int argc, char **argv) {
     printf("bind: %s\n", strerror(errno));
     return 2;
   }
-  if (setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, MCAST_JOIN_GROUP, &gr,
-                 sizeof(gr)) < 0)
+  if ((source == NULL
+           ? setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, MCAST_JOIN_GROUP,
+                        &gr, sizeof(gr))
+           : setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                        MCAST_JOIN_SOURCE_GROUP, &gsr, sizeof(gsr))) < 0)
     return die("join");
   printf("ready\n");
   fflush(stdout);
