@@ -220,6 +220,7 @@ static void check_route(struct ctx *c) {
 
 static void check_rp_filter(struct ctx *c) {
   struct mcw_doctor_rpf in = {.ifname = c->ifname, .route_iface = ""};
+  enum mcw_doctor_status st;
   char rel[128], fix[300], msg[400], rif[IF_NAMESIZE] = "", dif[IF_NAMESIZE];
   struct mcw_addr any = {.family = AF_INET};
   char *table;
@@ -250,9 +251,9 @@ static void check_rp_filter(struct ctx *c) {
   }
   free(table);
   in.route_iface = rif;
-  mcw_doctor_add(c->r, "rp_filter",
-                 mcw_doctor_rpf_judge(&in, msg, sizeof(msg), fix, sizeof(fix)),
-                 fix[0] ? fix : NULL, "%s", msg);
+  /* The verdict first: it fills fix, which the call below reads. */
+  st = mcw_doctor_rpf_judge(&in, msg, sizeof(msg), fix, sizeof(fix));
+  mcw_doctor_add(c->r, "rp_filter", st, fix[0] ? fix : NULL, "%s", msg);
 }
 
 /* Collects the socket inodes this process holds (to skip in the port
