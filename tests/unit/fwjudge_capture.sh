@@ -2,8 +2,13 @@
 # Regenerates tests/unit/fwjudge_rulesets.h: each ruleset below is loaded
 # into a fresh network namespace (unshare -n, as root) with nft or
 # iptables-nft, and `nft -j list ruleset` is captured as a C string for
-# test_fwjudge.c. Run: sudo bash tests/unit/fwjudge_capture.sh > tests/unit/fwjudge_rulesets.h
+# test_fwjudge.c (formatted by clang-format). Run, as root:
+#   bash tests/unit/fwjudge_capture.sh > tests/unit/fwjudge_rulesets.h
 set -eu
+if [ -z "${MCW_CAPTURE_RAW:-}" ]; then
+  MCW_CAPTURE_RAW=1 bash "$0" | clang-format --assume-filename=fwjudge_rulesets.h
+  exit "${PIPESTATUS[0]}"
+fi
 capture() { # NAME COMMANDS
   local name=$1 json
   json=$(unshare -n bash -c "set -e; ip link set lo up
