@@ -9,6 +9,7 @@
 #include "mcwatch/engine.h"
 #include "mcwatch/ifwatch.h"
 #include "mcwatch/msock.h"
+#include "mcwatch/tx.h"
 
 struct sub;
 
@@ -29,6 +30,7 @@ struct sub {
   struct mcw_engine *eng;
   struct mcw_group *group;
   struct conn *conn; /* NULL when not joined */
+  struct mcw_tx *tx; /* sending socket, opened on the first send; or NULL */
 };
 
 /* What the engine last saw of an interface some subscription names. */
