@@ -112,7 +112,6 @@ static void refresh_drops(struct sub *s) {
 void mcw_engine_disconnect(struct sub *s, bool leave) {
   struct conn *c = s->conn;
 
-  close_tx(s); /* a later send opens one on the current interface */
   if (c == NULL)
     return;
   refresh_drops(s);
@@ -276,6 +275,7 @@ int mcw_engine_rejoin(struct mcw_engine *e, size_t i,
   /* The old membership goes first; its kernel drops are carried over. */
   mcw_engine_disconnect(s, true);
   if (ep != NULL) {
+    close_tx(s); /* the next send goes out of the new interface */
     s->group->ep = *ep;
     mcw_engine_track_iface(e, ep);
   }
@@ -293,6 +293,8 @@ int mcw_engine_send(struct mcw_engine *e, size_t i, const void *data,
     return -ENOENT;
   }
   s = e->subs[i];
+  if (s->tx != NULL && s->tx_ifindex != s->group->ep.ifindex)
+    close_tx(s); /* its interface was re-created with a new index */
   if (s->tx == NULL) {
     s->tx = mcw_xcalloc(1, sizeof(*s->tx));
     r = mcw_tx_open(s->tx, &s->group->ep, ttl, true, err, errlen);
@@ -301,6 +303,7 @@ int mcw_engine_send(struct mcw_engine *e, size_t i, const void *data,
       s->tx = NULL;
       return r;
     }
+    s->tx_ifindex = s->group->ep.ifindex;
   }
   r = mcw_tx_send(s->tx, data, len);
   if (r < 0)
@@ -322,6 +325,7 @@ int mcw_engine_leave(struct mcw_engine *e, size_t i) {
       s->group->state != MCW_GROUP_WAITING)
     return 0;
   mcw_engine_disconnect(s, true);
+  close_tx(s);
   s->group->state = MCW_GROUP_LEFT;
   snprintf(text, sizeof(text), "left %s",
            mcw_endpoint_format(&s->group->ep, ep, sizeof(ep)));
@@ -337,6 +341,7 @@ int mcw_engine_remove(struct mcw_engine *e, size_t i) {
   mcw_engine_leave(e, i);
   s = e->subs[i];
   mcw_engine_disconnect(s, true); /* an error state may keep nothing open */
+  close_tx(s);
   memmove(&e->subs[i], &e->subs[i + 1], (e->nsubs - i - 1) * sizeof(*e->subs));
   e->nsubs--;
   mcw_group_free(s->group);
