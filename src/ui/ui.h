@@ -59,6 +59,7 @@ enum ui_prompt_kind {
   UI_PROMPT_WRITE,
   UI_PROMPT_SAVE,   /* file name for the channel list */
   UI_PROMPT_GROUPS, /* the overview's filter */
+  UI_PROMPT_CONFIRM, /* a yes/no question (ui_confirm_open) */
   UI_PROMPT_KINDS,
 };
 
@@ -103,6 +104,14 @@ struct ui_keymap {
   const struct ui_binding *b;
   size_t n;
 };
+
+/* What a yes to a confirmation question does. */
+enum ui_confirm {
+  UI_CONFIRM_REMOVE, /* remove a left group, its pane and figures */
+  UI_CONFIRM_CLEAR,  /* clear a group's counters, lists and senders */
+};
+
+#define UI_INSPECT_MAX 65536 /* payload bytes the inspector copies */
 
 #define UI_HISTORY 32
 #define UI_MESSAGES_MAX 100 /* the message log keeps the last this many */
@@ -201,6 +210,14 @@ struct tui {
 
   char *doctor_text;           /* the doctor's last report, as text */
   struct mcw_capture *capture; /* recording to a pcap file, or NULL */
+
+  /* Review fixes of issue 13 (h/uifix): the yes/no question and the
+     inspector's own copy of the datagram it shows. */
+  enum ui_confirm confirm_what;         /* what a yes does */
+  struct mcw_group *confirm_group;      /* the group it is about */
+  struct mcw_record insp_rec;           /* the record shown (payload below) */
+  bool insp_have;                       /* insp_rec holds a datagram */
+  uint8_t insp_payload[UI_INSPECT_MAX]; /* its bytes, at most --snap */
 };
 
 /* tui.c */
@@ -262,6 +279,8 @@ void ui_clear(struct tui *t);
 void ui_pause(struct tui *t, bool on);
 /* Freezes one pane's datagram list (a copy of its ring). */
 void ui_pane_freeze(struct ui_pane *p);
+/* Does what a confirmation question about g asked (after a yes). */
+void ui_confirmed(struct tui *t, enum ui_confirm what, struct mcw_group *g);
 /* TTL used by the send key. */
 #define UI_SEND_TTL 1
 
@@ -271,6 +290,9 @@ extern const struct ui_keymap ui_prompt_keys;
 /* Opens a prompt of kind with a title, prefilled with init (may be NULL). */
 void ui_prompt_open(struct tui *t, enum ui_prompt_kind kind, const char *title,
                     const char *init);
+/* Asks question (y/N) about g; y calls ui_confirmed, anything else cancels. */
+void ui_confirm_open(struct tui *t, enum ui_confirm what, struct mcw_group *g,
+                     const char *question);
 /* Handles one key in the prompt. */
 unsigned ui_prompt_key(struct tui *t, struct ui_key k);
 /* Draws the prompt on the last line. */

@@ -61,6 +61,8 @@ sleep 0.5
 expect_not "after-leave" "datagrams shown after leaving"
 expect 1 "total 3 pkts" "counters changed after leaving"
 keys x
+expect 2 "remove $G2:$P2%lo and its figures\? \(y/N\)" "second x did not ask"
+keys y
 expect 3 "removed $G2:$P2%lo" "second x did not remove the pane"
 pass "x leaves, then removes"
 
@@ -75,7 +77,7 @@ expect 3 "sent probe #0 \(13 bytes of text\) to $G1:$P1%lo via lo \(TTL 1" "send
 wait "$RECV_PID" || fail "headless receiver failed"
 RECV_PID=
 grep -q '"text":"ping-from-tui"' "$TMP/recv.jsonl" || fail "headless receiver did not get the message"
-expect 3 " #0 ping-from-tui" "own probe (sequence and text) not in the list"
+expect 3 " seq 0 ping-from-tui" "own probe (sequence and text) not in the list"
 pass "s sends a message that a headless receiver gets"
 
 # 7. Hostile payload: OSC title and clear-screen stay escaped.
@@ -134,7 +136,7 @@ keys / C-u Enter
 expect 2 "hello-tui 5" "clearing the filter did not show all"
 
 # 13. c clears the selected group's counters.
-keys c
+keys c y
 expect 2 "total 0 pkts" "c did not clear counters"
 
 # 14. i lists multicast interfaces and rejoins there.
