@@ -169,6 +169,8 @@ struct tui {
 
   char *doctor_text;           /* the doctor's last report, as text */
   struct mcw_capture *capture; /* recording to a pcap file, or NULL */
+  char record_failed[700];     /* why recording failed (exit 1), or "" */
+  bool record_late_said;       /* said that records came too late to order */
 };
 
 /* tui.c */
@@ -243,6 +245,13 @@ void ui_doctor_draw(struct tui *t);
 void ui_record_toggle(struct tui *t);
 /* Starts recording every group to path. */
 void ui_record_start(struct tui *t, const char *path);
+/* Records one datagram; a write error stops recording and says why. */
+void ui_record_datagram(struct tui *t, const struct mcw_group *g,
+                        const struct mcw_datagram *d);
+/* Writes the records whose reorder window passed (on the redraw timer). */
+void ui_record_tick(struct tui *t);
+/* At exit: closes the file and says on stderr what is in it. */
+void ui_record_exit(struct tui *t);
 
 /* view.c */
 /* Draws everything for the current mode. */
