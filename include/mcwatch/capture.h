@@ -56,7 +56,7 @@ struct mcw_capture_stats {
 /*
  * Opens path for writing (truncating it) and writes the file header;
  * records are held at least window_ns for reordering. NULL with a
- * sentence in err.
+ * sentence in err (the path in it escaped).
  */
 struct mcw_capture *mcw_capture_open(const char *path, int64_t window_ns,
                                      char *err, size_t errlen);
@@ -74,7 +74,7 @@ int mcw_capture_flush(struct mcw_capture *c, int64_t now_ns);
 /* The figures so far. */
 void mcw_capture_stats(const struct mcw_capture *c,
                        struct mcw_capture_stats *st);
-/* The file's path as given. */
+/* The file's path as given, escaped (mcw_escape) for messages. */
 const char *mcw_capture_path(const struct mcw_capture *c);
 /*
  * Writes every held record, closes the file (cut after the last whole

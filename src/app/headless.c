@@ -16,6 +16,7 @@
 #include "app.h"
 #include "mcwatch/capture.h"
 #include "mcwatch/common.h"
+#include "mcwatch/escape.h"
 #include "mcwatch/jsonl.h"
 #include "mcwatch/msock.h"
 #include "output.h"
@@ -75,16 +76,16 @@ static void on_output_error(void *ctx, int err) {
 /* Recording failed: close the file (cut after the last whole record),
    keep the figures, and say so at once. */
 static void capture_failed(struct headless *h, int err) {
-  char msg[700];
+  char msg[MCW_ESC_MAX(512) + 200], path[MCW_ESC_MAX(512)];
 
   h->cap_error = err;
+  mcw_strlcpy(path, mcw_capture_path(h->capture), sizeof(path));
   (void)mcw_capture_close(h->capture, &h->cap);
   h->capture = NULL;
   snprintf(msg, sizeof(msg),
            "--write %s: %s; recording stopped with %llu datagrams in the "
            "file, %llu not written",
-           h->session.opt->write, strerror(-err),
-           (unsigned long long)h->cap.written,
+           path, strerror(-err), (unsigned long long)h->cap.written,
            (unsigned long long)h->cap.not_written);
   report(h, MCW_EV_ERROR, msg);
 }
@@ -103,12 +104,12 @@ static void capture_tick(struct headless *h) {
   }
   mcw_capture_stats(h->capture, &st);
   if (st.late > 0 && !h->late_warned) {
-    char msg[700];
+    char msg[MCW_ESC_MAX(512) + 200];
     h->late_warned = true;
     snprintf(msg, sizeof(msg),
              "--write %s: a datagram came too late to be put in time "
              "order; it is in the file out of order (counted as late)",
-             h->session.opt->write);
+             mcw_capture_path(h->capture));
     report(h, MCW_EV_WARNING, msg);
   }
 }
@@ -294,7 +295,7 @@ int mcw_run_headless(struct mcw_options *o) {
 
   memset(&h, 0, sizeof(h));
   if (o->write != NULL) {
-    char err[600];
+    char err[MCW_ESC_MAX(512) + 100];
     h.capture =
         mcw_capture_open(o->write, MCW_CAPTURE_WINDOW_NS, err, sizeof(err));
     if (h.capture == NULL) {

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "mcwatch/common.h"
+#include "mcwatch/escape.h"
 #include "mcwatch/ipframe.h"
 
 #define SNAPLEN 262144  /* libpcap's usual maximum, above any datagram */
@@ -69,7 +70,7 @@ struct mcw_capture {
   int64_t last_ts, newest_ts, last_flush_ns;
   bool any_written, any_seen, flushed;
   struct mcw_capture_stats st;
-  char path[512];
+  char path[MCW_ESC_MAX(512)]; /* as given, escaped for messages */
 };
 
 /* The stream's write function: every byte to the file passes here. */
@@ -108,11 +109,11 @@ struct mcw_capture *mcw_capture_open(const char *path, int64_t window_ns,
   struct stat sb;
   cookie_io_functions_t io = {NULL, cookie_write, NULL, NULL};
 
-  mcw_strlcpy(c->path, path, sizeof(c->path));
+  mcw_escape((const uint8_t *)path, strlen(path), c->path, sizeof(c->path), 0);
   c->window_ns = window_ns;
   c->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (c->fd < 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
     free(c);
     return NULL;
   }
@@ -120,13 +121,13 @@ struct mcw_capture *mcw_capture_open(const char *path, int64_t window_ns,
                                                  PCAP_TSTAMP_PRECISION_NANO);
   c->fp = fopencookie(c, "w", io);
   if (c->pcap == NULL || c->fp == NULL) {
-    snprintf(err, errlen, "%s: cannot set up libpcap's writer", path);
+    snprintf(err, errlen, "%s: cannot set up libpcap's writer", c->path);
     goto fail;
   }
   setvbuf(c->fp, NULL, _IOFBF, STDIO_BUF);
   c->dump = pcap_dump_fopen(c->pcap, c->fp);
   if (c->dump == NULL) {
-    snprintf(err, errlen, "%s: %s", path, pcap_geterr(c->pcap));
+    snprintf(err, errlen, "%s: %s", c->path, pcap_geterr(c->pcap));
     goto fail;
   }
   c->fp = NULL; /* the dumper owns it now */
@@ -134,7 +135,7 @@ struct mcw_capture *mcw_capture_open(const char *path, int64_t window_ns,
   /* The header reaches the file now: an unwritable file (/dev/full, a full
      disk) is refused at once rather than after the first datagrams. */
   if (pcap_dump_flush(c->dump) != 0 || c->st.error != 0) {
-    snprintf(err, errlen, "%s: %s", path,
+    snprintf(err, errlen, "%s: %s", c->path,
              strerror(c->st.error ? -c->st.error : EIO));
     pcap_dump_close(c->dump);
     c->dump = NULL;

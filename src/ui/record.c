@@ -15,6 +15,7 @@
 
 #include "mcwatch/capture.h"
 #include "mcwatch/common.h"
+#include "mcwatch/escape.h"
 #include "mcwatch/doctor.h"
 #include "mcwatch/engine.h"
 #include "ui.h"
@@ -99,7 +100,7 @@ static void record_failed(struct tui *t, int err, const char *path,
 
 /* Closes the file; returns 0 or the write error (already said). */
 static int record_close(struct tui *t, struct mcw_capture_stats *st) {
-  char path[512];
+  char path[MCW_ESC_MAX(512)];
   int r;
 
   mcw_strlcpy(path, mcw_capture_path(t->capture), sizeof(path));
@@ -138,7 +139,7 @@ void ui_record_tick(struct tui *t) {
 
 void ui_record_exit(struct tui *t) {
   struct mcw_capture_stats st;
-  char path[512];
+  char path[MCW_ESC_MAX(512)];
 
   if (t->capture != NULL) {
     mcw_strlcpy(path, mcw_capture_path(t->capture), sizeof(path));
@@ -162,7 +163,7 @@ void ui_record_toggle(struct tui *t) {
 
   if (t->capture != NULL) {
     struct mcw_capture_stats st;
-    char path[512];
+    char path[MCW_ESC_MAX(512)];
     mcw_strlcpy(path, mcw_capture_path(t->capture), sizeof(path));
     if (record_close(t, &st) == 0)
       ui_status(t, UI_INFO, "recording stopped: %llu datagram%s in %s",
@@ -176,7 +177,7 @@ void ui_record_toggle(struct tui *t) {
 }
 
 void ui_record_start(struct tui *t, const char *path) {
-  char err[600];
+  char err[MCW_ESC_MAX(512) + 100];
 
   if (path[0] == '\0') {
     ui_status(t, UI_INFO, "not recording (no file name)");

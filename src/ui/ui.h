@@ -169,7 +169,7 @@ struct tui {
 
   char *doctor_text;           /* the doctor's last report, as text */
   struct mcw_capture *capture; /* recording to a pcap file, or NULL */
-  char record_failed[700];     /* why recording failed (exit 1), or "" */
+  char record_failed[2300];    /* why recording failed (exit 1), or "" */
   bool record_late_said;       /* said that records came too late to order */
 };
 
