@@ -292,6 +292,11 @@ static void test_unwritable_refused_at_open(void **state) {
   struct rlimit old, lim;
   struct stat sb;
 
+  /* A hostile file name is escaped in the message. */
+  assert_null(mcw_capture_open("/nonexistent/\x1b]0;x\x07.pcap", WINDOW, err,
+                               sizeof(err)));
+  assert_string_equal(err, "/nonexistent/\\x1b]0;x\\x07.pcap: No such file "
+                           "or directory");
   /* /dev/full takes nothing: refused at once, not after datagrams. */
   assert_null(mcw_capture_open("/dev/full", WINDOW, err, sizeof(err)));
   assert_string_equal(err, "/dev/full: No space left on device");
