@@ -15,7 +15,7 @@
 
 #include "mcwatch/outq.h"
 
-#define MCW_OUTPUT_BACKLOG (4u << 20) /* bytes waiting for a slow reader */
+#define MCW_OUTPUT_BACKLOG (16u << 20) /* bytes waiting for a slow reader */
 #define MCW_OUTPUT_EXIT_MS 2000       /* most time spent flushing at exit */
 
 struct mcw_output {
