@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "mcwatch/datagram.h"
+#include "mcwatch/alarm.h"
 #include "mcwatch/group.h"
 #include "mcwatch/json.h"
 
@@ -36,5 +37,16 @@ void mcw_jsonl_group_fields(struct mcw_json *j, const struct mcw_group *g);
 /* Writes g's figures (packets, bytes, rates, senders...) as fields. */
 void mcw_jsonl_figures(struct mcw_json *j, const struct mcw_group *g,
                        const struct mcw_group_stats *st);
+
+/*
+ * An alarm raised or cleared: {"event":"alarm","state":"raised"|"cleared",
+ * "alarm":KIND, group fields, "why", "since" and, when cleared,
+ * "duration_s" and "lost"}.
+ */
+void mcw_jsonl_alarm(struct mcw_json *j, const struct mcw_group *g,
+                     const struct mcw_alarm_event *ev, int64_t now_ns);
+/* "outages": the log's entries of owner (a group), oldest first. */
+void mcw_jsonl_outages(struct mcw_json *j, const struct mcw_outage_log *log,
+                       const void *owner);
 
 #endif

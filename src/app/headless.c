@@ -163,6 +163,17 @@ static void on_event(void *ctx, const struct mcw_event *ev) {
     mcw_cli_warn("%s", ev->message); /* may quote a name: escaped */
 }
 
+/* An alarm raised or cleared, as its own line (docs/JSON.md). */
+static void on_alarm(struct mcw_session *s, struct mcw_group *g,
+                     const struct mcw_alarm_event *ev) {
+  struct headless *h = s->ctx;
+
+  drain(h);
+  mcw_jsonl_alarm(&h->json, g, ev, mcw_wall_ns());
+  mcw_json_end_line(&h->json);
+  drain_as(h, false);
+}
+
 /* An event of mcwatch's own (not the engine's). */
 static void report(struct headless *h, enum mcw_event_type type,
                    const char *message) {
@@ -270,6 +281,7 @@ static void on_stop(struct mcw_session *s) {
       mcw_json_key(&h->json, "message");
       mcw_json_str(&h->json, g->message);
     }
+    mcw_jsonl_outages(&h->json, s->outages, g);
     mcw_json_close(&h->json);
   }
   mcw_json_close_array(&h->json);
@@ -314,6 +326,7 @@ int mcw_run_headless(struct mcw_options *o) {
   memset(h.json.buf, 0, h.json.cap);
   mcw_session_init(&h.session, o, &hooks);
   h.session.on_stop = on_stop;
+  h.session.on_alarm = on_alarm;
   h.session.ctx = &h;
   mcw_output_init(&h.out, &h.session.loop);
   h.out.on_error = on_output_error;

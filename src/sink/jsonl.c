@@ -78,6 +78,10 @@ static void render_group_fields(struct mcw_json *j, const struct mcw_group *g) {
     mcw_json_null(j);
   mcw_json_key(j, "iface");
   mcw_json_str(j, g->ep.iface);
+  if (g->ep.label[0] != '\0') {
+    mcw_json_key(j, "label");
+    mcw_json_str(j, g->ep.label);
+  }
 }
 
 /*
@@ -100,7 +104,7 @@ static bool same_endpoint(const struct mcw_endpoint *a,
   return mcw_addr_equal(&a->group, &b->group) &&
          a->source.family == b->source.family &&
          mcw_addr_equal(&a->source, &b->source) &&
-         strcmp(a->iface, b->iface) == 0;
+         strcmp(a->iface, b->iface) == 0 && strcmp(a->label, b->label) == 0;
 }
 
 void mcw_jsonl_group_fields(struct mcw_json *j, const struct mcw_group *g) {
@@ -384,4 +388,76 @@ void mcw_jsonl_iface(struct mcw_json *j, const char *iface, unsigned ifindex,
   mcw_json_key(j, "message");
   mcw_json_str(j, message);
   mcw_json_close(j);
+}
+
+/* A wall-clock time as an ISO 8601 string value (UTC, microseconds). */
+static void mcw_jsonl_iso(struct mcw_json *j, int64_t ns) {
+  time_t t = (time_t)(ns / 1000000000);
+  struct tm tm;
+  char buf[48];
+
+  gmtime_r(&t, &tm);
+  snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+           tm.tm_sec, (int)((ns % 1000000000) / 1000));
+  mcw_json_str(j, buf);
+}
+
+void mcw_jsonl_alarm(struct mcw_json *j, const struct mcw_group *g,
+                     const struct mcw_alarm_event *ev, int64_t now_ns) {
+  mcw_json_open(j);
+  mcw_json_key(j, "event");
+  mcw_json_str(j, "alarm");
+  mcw_jsonl_time(j, now_ns);
+  mcw_json_key(j, "state");
+  mcw_json_str(j, ev->raised ? "raised" : "cleared");
+  mcw_json_key(j, "alarm");
+  mcw_json_str(j, mcw_alarm_name(ev->kind));
+  mcw_jsonl_group_fields(j, g);
+  mcw_json_key(j, "why");
+  mcw_json_str(j, ev->why);
+  mcw_json_key(j, "since");
+  mcw_jsonl_iso(j, ev->start_wall_ns);
+  if (!ev->raised) {
+    mcw_json_key(j, "duration_s");
+    mcw_json_double(j, ev->duration_s, 3);
+    mcw_json_key(j, "lost");
+    mcw_json_u64(j, ev->lost);
+  }
+  mcw_json_close(j);
+}
+
+void mcw_jsonl_outages(struct mcw_json *j, const struct mcw_outage_log *log,
+                       const void *owner) {
+  mcw_json_key(j, "outages");
+  mcw_json_open_array(j);
+  for (size_t i = 0; i < log->count; i++) {
+    const struct mcw_outage *o = mcw_outage_at(log, i);
+    if (o->owner != owner)
+      continue;
+    mcw_json_open(j);
+    mcw_json_key(j, "alarm");
+    mcw_json_str(j, mcw_alarm_name(o->kind));
+    mcw_json_key(j, "start");
+    mcw_jsonl_iso(j, o->start_wall_ns);
+    mcw_json_key(j, "end");
+    if (o->end_wall_ns != 0)
+      mcw_jsonl_iso(j, o->end_wall_ns);
+    else
+      mcw_json_null(j); /* still raised when mcwatch stopped */
+    mcw_json_key(j, "duration_s");
+    if (o->end_wall_ns != 0)
+      mcw_json_double(j, o->duration_s, 3);
+    else
+      mcw_json_null(j);
+    mcw_json_key(j, "lost");
+    if (o->end_wall_ns != 0)
+      mcw_json_u64(j, o->lost);
+    else
+      mcw_json_null(j);
+    mcw_json_key(j, "why");
+    mcw_json_str(j, o->why);
+    mcw_json_close(j);
+  }
+  mcw_json_close_array(j);
 }

@@ -135,6 +135,14 @@ void ui_confirmed(struct tui *t, enum ui_confirm what, struct mcw_group *g) {
   int i = g != NULL ? group_index(t, g) : -1;
   char shown[128];
 
+  if (what == UI_CONFIRM_SAVE) {
+    ui_save_list(t, t->confirm_path, true);
+    return;
+  }
+  if (what == UI_CONFIRM_RECORD) {
+    ui_record_begin(t, t->confirm_path);
+    return;
+  }
   if (i < 0) {
     ui_status(t, UI_WARN, "that group is gone meanwhile; nothing done");
     return;

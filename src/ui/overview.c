@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,13 +239,56 @@ void ui_overview_draw(struct tui *t) {
   }
 }
 
-void ui_save_list(struct tui *t, const char *path) {
+/* Writes all of text to fd; 0 or an errno. */
+static int write_all(int fd, const char *text, size_t len) {
+  for (size_t off = 0; off < len;) {
+    ssize_t w = write(fd, text + off, len - off);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return w < 0 ? errno : EIO;
+    off += (size_t)w;
+  }
+  return 0;
+}
+
+/*
+ * Writes text at path: a new file only (O_EXCL), or, when replace, through
+ * a temporary file renamed over it, so a failed write never leaves the old
+ * list half overwritten. Returns 0 or an errno.
+ */
+static int write_file(const char *path, const char *text, bool replace) {
+  char tmp[UI_LINE_MAX * 4 + 16];
+  const char *target = path;
+  int fd, err;
+
+  if (replace) {
+    snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+    fd = mkstemp(tmp);
+    target = tmp;
+  } else {
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  }
+  if (fd < 0)
+    return errno;
+  err = write_all(fd, text, strlen(text));
+  if (replace && err == 0 && fchmod(fd, 0644) < 0)
+    err = errno;
+  if (close(fd) < 0 && err == 0)
+    err = errno;
+  if (err == 0 && replace && rename(tmp, path) < 0)
+    err = errno;
+  if (err != 0)
+    unlink(target); /* a half-written list would mislead */
+  return err;
+}
+
+void ui_save_list(struct tui *t, const char *path, bool overwrite) {
   struct mcw_engine *e = t->session.engine;
-  size_t n = mcw_engine_count(e), len;
+  size_t n = mcw_engine_count(e);
   const struct mcw_endpoint **eps;
-  char *text;
-  int fd, err = 0;
-  ssize_t w = 0;
+  char *text, question[UI_LINE_MAX * 4 + 64];
+  int err;
 
   if (path[0] == '\0') {
     ui_status(t, UI_WARN, "no file name: nothing saved");
@@ -255,37 +299,16 @@ void ui_save_list(struct tui *t, const char *path) {
     eps[i] = &mcw_engine_group(e, i)->ep;
   text = mcw_chanlist_format_plain(eps, n);
   free(eps);
-  len = strlen(text);
-  /* Never over an existing file: O_EXCL says so rather than a check. */
-  fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    err = errno;
-  } else {
-    for (size_t off = 0; off < len; off += (size_t)w) {
-      w = write(fd, text + off, len - off);
-      if (w < 0 && errno == EINTR) {
-        w = 0;
-        continue;
-      }
-      if (w <= 0) {
-        err = w < 0 ? errno : EIO;
-        break;
-      }
-    }
-    if (close(fd) < 0 && err == 0)
-      err = errno;
-    if (err != 0)
-      unlink(path); /* a half-written list would mislead */
-  }
+  err = write_file(path, text, overwrite);
   free(text);
-  if (err == EEXIST)
-    ui_status(t, UI_WARN,
-              "%s exists: not overwritten; S again with another "
-              "name (or remove it first)",
-              path);
-  else if (err != 0)
+  if (err == EEXIST) {
+    mcw_strlcpy(t->confirm_path, path, sizeof(t->confirm_path));
+    snprintf(question, sizeof(question), "%s exists: replace it?", path);
+    ui_confirm_open(t, UI_CONFIRM_SAVE, NULL, question);
+  } else if (err != 0) {
     ui_status(t, UI_ERROR, "%s: not saved: %s", path, strerror(err));
-  else
+  } else {
     ui_status(t, UI_INFO, "saved %zu group%s to %s (mcwatch -f %s)", n,
               n == 1 ? "" : "s", path, path);
+  }
 }

@@ -98,7 +98,7 @@ static unsigned e_submit(struct tui *t, int key) {
     ui_record_start(t, line);
     break;
   case UI_PROMPT_SAVE:
-    ui_save_list(t, line);
+    ui_save_list(t, line, false);
     break;
   case UI_PROMPT_GROUPS:
     mcw_strlcpy(t->ov_filter, line, sizeof(t->ov_filter));
@@ -198,43 +198,55 @@ static unsigned e_history(struct tui *t, int key) {
 }
 
 static const struct ui_binding prompt_bindings[] = {
-    {{'\r', '\n', KEY_ENTER}, "Enter", "OK", "Accept the line.", e_submit, NULL},
+    {{'\r', '\n', KEY_ENTER},
+     "Enter",
+     "OK",
+     "Accept the line.",
+     e_submit,
+     NULL},
     {{27, UI_CTRL('g')}, "Esc", "Cancel", "Cancel the prompt.", e_cancel, NULL},
     {{KEY_BACKSPACE, 127, UI_CTRL('h')},
      "Backspace",
      NULL,
      "Delete the character before the cursor.",
-     e_backspace, NULL},
+     e_backspace,
+     NULL},
     {{KEY_DC, UI_CTRL('d')},
      "Delete",
      NULL,
      "Delete the character under the cursor.",
-     e_delete, NULL},
+     e_delete,
+     NULL},
     {{UI_CTRL('u')},
      "Ctrl-U",
      "Clear",
      "Delete everything before the cursor.",
-     e_kill, NULL},
+     e_kill,
+     NULL},
     {{UI_CTRL('w')},
      "Ctrl-W",
      NULL,
      "Delete the word before the cursor.",
-     e_word, NULL},
+     e_word,
+     NULL},
     {{KEY_LEFT, KEY_RIGHT, UI_CTRL('b'), UI_CTRL('f')},
      "Left/Right",
      NULL,
      "Move the cursor.",
-     e_move, NULL},
+     e_move,
+     NULL},
     {{KEY_HOME, KEY_END, UI_CTRL('a'), UI_CTRL('e')},
      "Home/End",
      NULL,
      "Go to the start or the end of the line (also Ctrl-A, Ctrl-E).",
-     e_move, NULL},
+     e_move,
+     NULL},
     {{KEY_UP, KEY_DOWN, UI_CTRL('p'), UI_CTRL('n')},
      "Up/Down",
      "History",
      "Recall earlier entries of this prompt.",
-     e_history, NULL},
+     e_history,
+     NULL},
 };
 
 const struct ui_keymap ui_prompt_keys = {"Prompts (join, send, filter)",
@@ -264,7 +276,9 @@ static unsigned confirm_key(struct tui *t, struct ui_key k) {
   ui_status(t, UI_INFO, "%s",
             t->confirm_what == UI_CONFIRM_REMOVE
                 ? "not removed: the group and its figures stay"
-                : "not cleared: the counters stay");
+            : t->confirm_what == UI_CONFIRM_CLEAR
+                ? "not cleared: the counters stay"
+                : "the file was left as it was");
   return UI_REDRAW;
 }
 

@@ -9,6 +9,7 @@
  * doctor page happens in ui_doctor_draw, called by the view.
  */
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -177,12 +178,27 @@ void ui_record_toggle(struct tui *t) {
 }
 
 void ui_record_start(struct tui *t, const char *path) {
-  char err[MCW_ESC_MAX(512) + 100];
+  struct stat sb;
 
   if (path[0] == '\0') {
     ui_status(t, UI_INFO, "not recording (no file name)");
     return;
   }
+  /* A name typed at the prompt never replaces a file without a yes (-w on
+     the command line does, as tcpdump -w does). */
+  if (path != t->opt->write && lstat(path, &sb) == 0) {
+    char question[UI_LINE_MAX * 4 + 64];
+    mcw_strlcpy(t->confirm_path, path, sizeof(t->confirm_path));
+    snprintf(question, sizeof(question), "%s exists: replace it?", path);
+    ui_confirm_open(t, UI_CONFIRM_RECORD, NULL, question);
+    return;
+  }
+  ui_record_begin(t, path);
+}
+
+void ui_record_begin(struct tui *t, const char *path) {
+  char err[MCW_ESC_MAX(512) + 100];
+
   t->capture = mcw_capture_open(path, MCW_CAPTURE_WINDOW_NS, err, sizeof(err));
   if (t->capture == NULL) {
     ui_status(t, UI_ERROR, "cannot record: %s", err);

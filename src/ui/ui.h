@@ -57,8 +57,8 @@ enum ui_prompt_kind {
   UI_PROMPT_SEND,
   UI_PROMPT_FILTER,
   UI_PROMPT_WRITE,
-  UI_PROMPT_SAVE,   /* file name for the channel list */
-  UI_PROMPT_GROUPS, /* the overview's filter */
+  UI_PROMPT_SAVE,    /* file name for the channel list */
+  UI_PROMPT_GROUPS,  /* the overview's filter */
   UI_PROMPT_CONFIRM, /* a yes/no question (ui_confirm_open) */
   UI_PROMPT_KINDS,
 };
@@ -109,6 +109,8 @@ struct ui_keymap {
 enum ui_confirm {
   UI_CONFIRM_REMOVE, /* remove a left group, its pane and figures */
   UI_CONFIRM_CLEAR,  /* clear a group's counters, lists and senders */
+  UI_CONFIRM_SAVE,   /* overwrite a file with the channel list */
+  UI_CONFIRM_RECORD, /* overwrite a file with a new recording */
 };
 
 #define UI_INSPECT_MAX 65536 /* payload bytes the inspector copies */
@@ -214,12 +216,13 @@ struct tui {
   /* Review fixes of issue 13 (h/uifix): the yes/no question and the
      inspector's own copy of the datagram it shows. */
   enum ui_confirm confirm_what;         /* what a yes does */
+  char confirm_path[UI_LINE_MAX * 4];   /* the file, for SAVE and RECORD */
   struct mcw_group *confirm_group;      /* the group it is about */
   struct mcw_record insp_rec;           /* the record shown (payload below) */
   bool insp_have;                       /* insp_rec holds a datagram */
   uint8_t insp_payload[UI_INSPECT_MAX]; /* its bytes, at most --snap */
-  char record_failed[2300];    /* why recording failed (exit 1), or "" */
-  bool record_late_said;       /* said that records came too late to order */
+  char record_failed[2300]; /* why recording failed (exit 1), or "" */
+  bool record_late_said;    /* said that records came too late to order */
 };
 
 /* tui.c */
@@ -271,8 +274,11 @@ void ui_leave(struct tui *t);
 void ui_pick_open(struct tui *t);
 /* Rejoins the selected group on the picked interface. */
 void ui_pick_apply(struct tui *t);
-/* Saves every group with its label as a channel list at path. */
-void ui_save_list(struct tui *t, const char *path);
+/*
+ * Saves every group with its label as a channel list at path; asks before
+ * replacing a file unless overwrite.
+ */
+void ui_save_list(struct tui *t, const char *path, bool overwrite);
 /* Sends text to the selected group. */
 void ui_send(struct tui *t, const char *text);
 /* Clears the selected group's counters. */
@@ -319,6 +325,8 @@ void ui_doctor_draw(struct tui *t);
 void ui_record_toggle(struct tui *t);
 /* Starts recording every group to path. */
 void ui_record_start(struct tui *t, const char *path);
+/* Starts recording to path at once (a yes was given, or no file was). */
+void ui_record_begin(struct tui *t, const char *path);
 /* Records one datagram; a write error stops recording and says why. */
 void ui_record_datagram(struct tui *t, const struct mcw_group *g,
                         const struct mcw_datagram *d);

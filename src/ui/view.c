@@ -205,8 +205,20 @@ static void draw_pick(struct tui *t) {
 
   if (h > LINES - 4)
     h = LINES - 4;
-  if (w < 20 || h < 5 || g == NULL)
+  if (g == NULL)
     return;
+  if (w < 20 || h < 5) {
+    /* Said, never an invisible dialog that swallows keys. */
+    move(LINES - 2, 0);
+    clrtoeol();
+    attron(ui_attr(t, UI_C_WARN));
+    ui_put(stdscr,
+           "too small for the interface list: make the terminal "
+           "larger, or Esc",
+           COLS);
+    attroff(ui_attr(t, UI_C_WARN));
+    return;
+  }
   y0 = (LINES - h) / 2;
   x0 = (COLS - w) / 2;
   for (int y = 0; y < h; y++) {
@@ -393,7 +405,20 @@ void ui_draw(struct tui *t) {
       }
       if (t->mode == UI_PROMPT) {
         ui_prompt_draw(t);
-        draw_footer(t, &ui_prompt_keys);
+        if (t->prompt.kind == UI_PROMPT_CONFIRM) {
+          move(LINES - 1, 0);
+          clrtoeol();
+          attron(ui_attr(t, UI_C_KEY));
+          addstr("y");
+          attroff(ui_attr(t, UI_C_KEY));
+          addstr(" Yes  ");
+          attron(ui_attr(t, UI_C_KEY));
+          addstr("any other key");
+          attroff(ui_attr(t, UI_C_KEY));
+          addstr(" No");
+        } else {
+          draw_footer(t, &ui_prompt_keys);
+        }
       } else {
         draw_status(t);
         draw_footer(t, &ui_main_keys);
