@@ -77,22 +77,7 @@ static int s_pps(const struct mcw_ov_row *a, const struct mcw_ov_row *b) {
 }
 
 static void c_bps(const struct mcw_ov_row *r, int w, char *b, size_t n) {
-  static const char *const unit[] = {"bit/s", "kbit/s", "Mbit/s", "Gbit/s"};
-  double v = r->st.bps_1s;
-  int u = 0;
-
-  while (v >= 1000.0 && u < 3) {
-    v /= 1000.0;
-    u++;
-  }
-  if (u == 0)
-    snprintf(b, n, "%.0f %s", v, unit[u]);
-  else
-    snprintf(b, n,
-             v < 10    ? "%.2f %s"
-             : v < 100 ? "%.1f %s"
-                       : "%.0f %s",
-             v, unit[u]);
+  mcw_fmt_si(r->st.bps_1s, b, n);
 }
 static int s_bps(const struct mcw_ov_row *a, const struct mcw_ov_row *b) {
   return cmp_num(a->st.bps_1s, b->st.bps_1s);
@@ -166,21 +151,22 @@ const struct mcw_ov_column mcw_ov_columns[MCW_OV_COLS] = {
     [MCW_OV_LABEL] = {"label", "LABEL", 8, 28, 3, false,
                       "the channel's name from a channel list (-f)", c_label,
                       s_label},
-    [MCW_OV_ENDPOINT] = {"endpoint", "ENDPOINT", 18, 44, 1, false,
+    [MCW_OV_ENDPOINT] = {"endpoint", "ENDPOINT", 25, 44, 1, false,
                          "group:port, @source and %interface", c_endpoint,
                          s_endpoint},
-    [MCW_OV_STATE] = {"state", "STATE", 7, 40, 1, false,
+    [MCW_OV_STATE] = {"state", "STATE", 10, 40, 1, false,
                       "ok, waiting for the first datagram, left, or the "
                       "alarms: silent, loss, drops, error",
                       c_state, s_state},
     [MCW_OV_PPS] = {"pkt/s", "PKT/S", 6, 6, 2, true,
                     "datagrams per second over the last second", c_pps, s_pps},
-    [MCW_OV_BPS] = {"bit/s", "BIT/S", 11, 11, 2, true,
-                    "bits per second over the last second (UDP payload)", c_bps,
-                    s_bps},
+    [MCW_OV_BPS] = {"bit/s", "BIT/S", 6, 6, 2, true,
+                    "bits per second over the last second (UDP payload; k, "
+                    "M, G: thousands, millions, billions)",
+                    c_bps, s_bps},
     [MCW_OV_SENDERS] = {"senders", "SND", 3, 3, 6, true,
                         "senders seen since joining", c_senders, s_senders},
-    [MCW_OV_LOSS] = {"loss", "LOSS", 11, 11, 2, true,
+    [MCW_OV_LOSS] = {"loss", "LOSS", 10, 10, 2, true,
                      "datagrams lost and the share of those expected, from "
                      "sequence numbers ('-': no sequence to judge)",
                      c_loss, s_loss},
@@ -264,7 +250,15 @@ int mcw_ov_layout(int width, bool has_labels, int widths[MCW_OV_COLS]) {
                              MCW_OV_SPARK};
 
   memset(widths, 0, sizeof(int) * MCW_OV_COLS);
-  for (int prio = 1; prio <= 7; prio++)
+  for (int prio = 1; prio <= 7; prio++) {
+    if (prio == 2 && widths[MCW_OV_STATE] == 0 && widths[MCW_OV_ENDPOINT] > 0 &&
+        width >= 13 + mcw_ov_columns[MCW_OV_STATE].min_width) {
+      /* Very narrow: the endpoint gives way so the state still shows. */
+      widths[MCW_OV_STATE] = mcw_ov_columns[MCW_OV_STATE].min_width;
+      widths[MCW_OV_ENDPOINT] = width - 1 - widths[MCW_OV_STATE];
+      used = width;
+      shown++;
+    }
     for (int c = 0; c < MCW_OV_COLS; c++) {
       const struct mcw_ov_column *col = &mcw_ov_columns[c];
       int need = col->min_width + (shown > 0 ? 1 : 0);
@@ -276,6 +270,7 @@ int mcw_ov_layout(int width, bool has_labels, int widths[MCW_OV_COLS]) {
       used += need;
       shown++;
     }
+  }
   /* Share the rest: endpoint, label and state grow first, then history. */
   spare = width - used;
   for (size_t i = 0; i < MCW_ARRAY_LEN(grow) && spare > 0; i++) {

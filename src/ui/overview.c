@@ -127,11 +127,9 @@ static void draw_counts(struct tui *t) {
   x += ui_put(stdscr, buf, COLS - x);
   if (c->alarm > 0)
     attroff(ui_attr(t, UI_C_ERR) | A_BOLD);
-  if (t->ov_sort >= 0)
-    snprintf(sort, sizeof(sort), "  sort %s %s",
-             mcw_ov_columns[t->ov_sort].title, t->ov_rev ? "v" : "^");
-  else
-    snprintf(sort, sizeof(sort), "  sort alarms first%s",
+  /* The sorted column is marked in the titles; here only the default. */
+  if (t->ov_sort < 0)
+    snprintf(sort, sizeof(sort), "  alarms first%s",
              t->ov_rev ? " (reversed)" : "");
   attron(ui_attr(t, UI_C_DIM));
   x += ui_put(stdscr, sort, COLS - x);
