@@ -31,6 +31,7 @@ enum {
   OPT_RCVBUF,
   OPT_MAX_SENDERS,
   OPT_NO_COLOR,
+  OPT_METRICS,
 };
 
 static const struct option long_options[] = {
@@ -49,6 +50,7 @@ static const struct option long_options[] = {
     {"max-senders", required_argument, NULL, OPT_MAX_SENDERS},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"write", required_argument, NULL, 'w'},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -104,6 +106,10 @@ static void usage(FILE *f) {
       "format\n"
       "                            (raw IP, nanosecond kernel timestamps; "
       "tcpdump -r)\n"
+      "      --metrics [ADDR]:PORT serve Prometheus metrics on http://ADDR:PORT/"
+      "metrics\n"
+      "                            (:PORT alone: 127.0.0.1 and ::1; see "
+      "docs/METRICS.md)\n"
       "  -h, --help                show this help\n"
       "  -V, --version             show the version\n"
       "\n"
@@ -268,11 +274,17 @@ int main(int argc, char **argv) {
         mcw_cli_error("--write: empty file name");
       o.write = optarg;
       break;
+    case OPT_METRICS:
+      if (mcw_httpd_parse_listen(optarg, &o.metrics_listen, err,
+                                 sizeof(err)) < 0)
+        mcw_cli_error("--metrics %s", err);
+      o.metrics = true;
+      break;
     case 'h':
       usage(stdout);
       return MCW_EXIT_OK;
     case 'V':
-      printf("mcwatch %s\n", MCWATCH_VERSION);
+      mcw_print_version(stdout);
       return MCW_EXIT_OK;
     default: /* ':' (a value is missing) or '?' (unknown) */
       mcw_cli_bad_option(c, argv, optind, optopt);
@@ -288,6 +300,9 @@ int main(int argc, char **argv) {
     mcw_cli_error("no group to watch; give GROUP:PORT, or try --demo");
   if (o.write != NULL && o.list_interfaces)
     mcw_cli_error("--write goes with watching groups, not --list-interfaces");
+  if (o.metrics && o.list_interfaces)
+    mcw_cli_error("--metrics goes with watching groups, not "
+                  "--list-interfaces");
   if (o.stats_only && !o.headless)
     mcw_cli_error("--stats-only goes with --headless");
   /* The ring is allocated per group up front: keep it sane. */
