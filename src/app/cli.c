@@ -5,6 +5,8 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,36 +16,120 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "mcwatch/escape.h"
 
 static const char *prefix = "mcwatch";
 static const char *help = "mcwatch --help";
+static const struct option *long_options;
 
 void mcw_cli_init(const char *p, const char *help_command) {
   prefix = p;
   help = help_command;
 }
 
-void mcw_cli_error(const char *fmt, ...) {
-  char msg[512];
+void mcw_cli_long_options(const struct option *opts) { long_options = opts; }
+
+unsigned mcw_cli_escape_flags(void) {
+  const char *cs = nl_langinfo(CODESET);
+  return strcmp(cs, "UTF-8") == 0 ? 0 : MCW_ESC_ASCII;
+}
+
+/*
+ * Escapes a message raw into out (cut to outlen). Parts of it may be
+ * escaped already (an endpoint's error quotes it escaped): backslashes
+ * pass, so those are not doubled.
+ */
+static void escape_text(const char *raw, char *out, size_t outlen) {
+  mcw_escape((const uint8_t *)raw, strlen(raw), out, outlen,
+             MCW_ESC_MESSAGE | mcw_cli_escape_flags());
+}
+
+void mcw_cli_warn(const char *fmt, ...) {
+  char msg[1024], esc[MCW_ESC_MAX(sizeof(msg))];
   va_list ap;
 
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
+  escape_text(msg, esc, sizeof(esc));
+  fprintf(stderr, "%s: %s\n", prefix, esc);
+}
+
+void mcw_cli_error(const char *fmt, ...) {
+  char msg[512], esc[MCW_ESC_MAX(sizeof(msg))];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  /* Messages quote arguments, file and interface names: never raw. */
+  escape_text(msg, esc, sizeof(esc));
   /* One hint at most: the message may already point somewhere. */
-  if (strstr(msg, "(see mcwatch") != NULL)
-    fprintf(stderr, "%s: %s\n", prefix, msg);
+  if (strstr(esc, "(see mcwatch") != NULL)
+    fprintf(stderr, "%s: %s\n", prefix, esc);
   else
-    fprintf(stderr, "%s: %s (see %s)\n", prefix, msg, help);
+    fprintf(stderr, "%s: %s (see %s)\n", prefix, esc, help);
   exit(MCW_EXIT_USAGE);
 }
 
+/* "--name" of arg "--name=value" into buf. */
+static const char *long_name(const char *arg, char *buf, size_t len) {
+  size_t n = strcspn(arg, "=");
+  snprintf(buf, len, "%.*s", (int)(n < 200 ? n : 200), arg);
+  return buf;
+}
+
+/* Says which long options arg ("--pre") abbreviates, when more than one. */
+static void check_ambiguous(const char *arg) {
+  const char *name = arg + 2;
+  size_t n = strcspn(name, "="), found = 0;
+  char list[256] = "";
+
+  if (long_options == NULL || n == 0)
+    return;
+  for (const struct option *o = long_options; o->name != NULL; o++) {
+    size_t used = strlen(list);
+    if (strncmp(o->name, name, n) != 0)
+      continue;
+    if (strlen(o->name) == n)
+      return; /* an exact match is never ambiguous */
+    found++;
+    snprintf(list + used, sizeof(list) - used, "%s--%s", used > 0 ? ", " : "",
+             o->name);
+  }
+  if (found > 1)
+    mcw_cli_error("%.*s: ambiguous option; could be %s", (int)(n + 2), arg,
+                  list);
+}
+
 void mcw_cli_bad_option(int c, char **argv, int optind_now, int optopt_now) {
-  if (c == ':')
-    mcw_cli_error("%s: needs a value", argv[optind_now - 1]);
-  if (optopt_now != 0)
+  const char *arg = optind_now > 0 ? argv[optind_now - 1] : "";
+  const char *cur = argv[optind_now];
+  bool is_long = strncmp(arg, "--", 2) == 0 && arg[2] != '\0';
+  char name[256];
+
+  /*
+   * getopt_long leaves optind past the element it judged, except for a
+   * short option inside a cluster it has not finished ("-xH" stops at x):
+   * then the element is argv[optind], and only optopt names the option.
+   */
+  if (optopt_now > 0 && optopt_now < 256 && cur != NULL && cur[0] == '-' &&
+      cur[1] != '-' && strchr(cur + 1, optopt_now) != NULL)
+    is_long = false;
+  else if (optopt_now > 0 && optopt_now < 256 && arg[0] == '-' && arg[1] != '-')
+    is_long = false;
+  if (c == ':') {
+    if (is_long)
+      mcw_cli_error("%s: needs a value", long_name(arg, name, sizeof(name)));
+    mcw_cli_error("-%c: needs a value", optopt_now);
+  }
+  if (!is_long) /* a control byte here is escaped with the message */
     mcw_cli_error("-%c: unknown option", optopt_now);
-  mcw_cli_error("%s: unknown option", argv[optind_now - 1]);
+  /* getopt_long names the option in optopt when it was known. */
+  if (optopt_now != 0 && strchr(arg, '=') != NULL)
+    mcw_cli_error("%s: option takes no value", arg);
+  check_ambiguous(arg);
+  mcw_cli_error("%s: unknown option", long_name(arg, name, sizeof(name)));
 }
 
 uint64_t mcw_cli_whole(const char *opt, const char *s, uint64_t min,

@@ -8,14 +8,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct option;
+
 /* Sets the message prefix ("mcwatch send") and the hint's command. */
 void mcw_cli_init(const char *prefix, const char *help_command);
-/* Prints "<prefix>: <message> (see <help>)" and exits 2. */
+/*
+ * Names the long options mcw_cli_bad_option may tell an ambiguous prefix
+ * among (getopt_long reports it like an unknown option); NULL forgets them.
+ */
+void mcw_cli_long_options(const struct option *opts);
+/* Escape flags for text on stderr or stdout: ASCII only outside UTF-8. */
+unsigned mcw_cli_escape_flags(void);
+/* Prints "<prefix>: <message>" on stderr, the message escaped. */
+void mcw_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "<prefix>: <message> (see <help>)", the message escaped; exits 2. */
 void mcw_cli_error(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 /*
  * Reports what getopt_long (with a leading ':' in its option string)
- * returned as a missing value (c == ':') or an unknown option; exits 2.
+ * returned, naming the option as typed: a missing value (c == ':'), a value
+ * given to an option that takes none, an ambiguous prefix (when the long
+ * options were given to mcw_cli_long_options) or an unknown option; exits 2.
  */
 void mcw_cli_bad_option(int c, char **argv, int optind_now, int optopt_now)
     __attribute__((noreturn));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cli.h"
 #include "mcwatch/capture.h"
 #include "mcwatch/common.h"
 #include "mcwatch/jsonl.h"
@@ -83,7 +84,7 @@ static void on_event(void *ctx, const struct mcw_event *ev) {
                     mcw_wall_ns());
   emit_line(h);
   if (ev->type == MCW_EV_ERROR)
-    fprintf(stderr, "mcwatch: %s\n", ev->message);
+    mcw_cli_warn("%s", ev->message); /* may quote a name: escaped */
 }
 
 static void on_stats(uv_timer_t *t) {
@@ -181,7 +182,7 @@ int mcw_run_headless(struct mcw_options *o) {
     char err[600];
     h.capture = mcw_capture_open(o->write, err, sizeof(err));
     if (h.capture == NULL) {
-      fprintf(stderr, "mcwatch: --write %s\n", err);
+      mcw_cli_warn("--write %s", err); /* the path is escaped */
       return MCW_EXIT_FAILURE;
     }
   }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <math.h>
 #include <net/if.h>
 #include <stdarg.h>
@@ -14,10 +15,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "app.h"
 #include "cli.h"
 #include "mcwatch/common.h"
+#include "mcwatch/escape.h"
 #include "mcwatch/ifscan.h"
 #include "mcwatch/json.h"
 
@@ -128,12 +131,26 @@ static void raise_fd_limit(void) {
   }
 }
 
-static void print_iface_text(const struct mcw_iface *ifc) {
-  char buf[MCW_ADDRSTRLEN], line[1024];
-  int n;
+/* Columns text takes on the terminal (its bytes, if the locale cannot say). */
+static int text_columns(const char *text) {
+  wchar_t w[256];
+  size_t n = mbstowcs(w, text, MCW_ARRAY_LEN(w));
+  int cols = n == (size_t)-1 || n == MCW_ARRAY_LEN(w) ? -1 : wcswidth(w, n);
 
-  n = snprintf(line, sizeof(line), "%-15s %3u  %-4s  %-12s", ifc->name,
-               ifc->index, (ifc->flags & IFF_UP) ? "up" : "down",
+  return cols < 0 ? (int)strlen(text) : cols;
+}
+
+static void print_iface_text(const struct mcw_iface *ifc) {
+  char buf[MCW_ADDRSTRLEN], line[1024], name[MCW_ESC_MAX(IF_NAMESIZE)];
+  int n, pad;
+
+  /* A name may hold any byte but '/' and blanks: never print it raw. */
+  mcw_escape((const uint8_t *)ifc->name, strlen(ifc->name), name, sizeof(name),
+             mcw_cli_escape_flags());
+  pad = 15 - text_columns(name);
+  n = snprintf(line, sizeof(line), "%s%*s %3u  %-4s  %-12s", name,
+               pad > 0 ? pad : 0, "", ifc->index,
+               (ifc->flags & IFF_UP) ? "up" : "down",
                (ifc->flags & IFF_MULTICAST) ? "multicast" : "no-multicast");
   if (ifc->flags & IFF_LOOPBACK)
     n += snprintf(line + n, sizeof(line) - (size_t)n, "  loopback");
@@ -205,6 +222,8 @@ int main(int argc, char **argv) {
   const char *def;
   int c, r;
 
+  /* The character set decides how names are escaped in messages. */
+  setlocale(LC_CTYPE, "");
   if (argc > 1 && strcmp(argv[1], "send") == 0)
     return mcw_run_send(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "doctor") == 0)
@@ -217,6 +236,7 @@ int main(int argc, char **argv) {
   mcw_alarm_config_default(&o.alarm);
 
   opterr = 0;
+  mcw_cli_long_options(long_options);
   while ((c = getopt_long(argc, argv, ":HLi:n:d:w:hV", long_options, NULL)) !=
          -1) {
     switch (c) {
@@ -343,7 +363,7 @@ int main(int argc, char **argv) {
     if (mcw_endpoint_parse(MCW_DEMO_GROUP "%" MCW_DEMO_IFACE, &ep, err,
                            sizeof(err)) < 0 ||
         mcw_endpoint_resolve(&ep, &ifaces, def, err, sizeof(err)) < 0) {
-      fprintf(stderr, "mcwatch: demo: %s\n", err);
+      mcw_cli_warn("demo: %s", err);
       mcw_iface_list_free(&ifaces);
       return MCW_EXIT_FAILURE;
     }
@@ -374,7 +394,7 @@ int main(int argc, char **argv) {
   if (o.demo) {
     mcw_demo_prepare(&prep, o.notice, sizeof(o.notice));
     if (o.notice[0] != '\0' && o.headless)
-      fprintf(stderr, "mcwatch: %s\n", o.notice);
+      mcw_cli_warn("%s", o.notice);
   }
   r = o.headless ? mcw_run_headless(&o) : mcw_run_tui(&o);
   if (o.demo)

@@ -55,26 +55,14 @@ static int fail(struct reader *r, unsigned line, const char *fmt, ...) {
 
 void mcw_label_set(char out[MCW_LABEL_MAX], const char *raw, size_t len) {
   const uint8_t *s = (const uint8_t *)raw;
-  size_t o = 0;
 
   while (len > 0 && (s[0] == ' ' || s[0] == '\t'))
     s++, len--;
   while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
                      s[len - 1] == '\r' || s[len - 1] == '\n'))
     len--;
-  while (len > 0) {
-    char u[MCW_ESC_UNIT_MAX];
-    size_t used, n = mcw_escape_unit(s, len, 0, u, &used);
-    if (n == 2 && u[0] == '\\' && u[1] == '\\')
-      n = 1; /* a backslash is harmless on its own */
-    if (o + n >= MCW_LABEL_MAX)
-      break;
-    memcpy(out + o, u, n);
-    o += n;
-    s += used;
-    len -= used;
-  }
-  out[o] = '\0';
+  /* Backslashes pass as they are (MCW_ESC_MESSAGE): harmless alone. */
+  mcw_escape(s, len, out, MCW_LABEL_MAX, MCW_ESC_MESSAGE);
 }
 
 /* Appends a parsed endpoint with its label and line. */

@@ -6,6 +6,11 @@
  * terminator, so an escape or a multibyte character is never cut in half
  * and the return value always names a unit boundary.
  *
+ * A combining mark is shown raw only right after a character shown raw
+ * (its base) and at most MCW_ESC_MARKS_MAX times on one base, so it can
+ * never land on an escape, on the cell before the text or past what a
+ * terminal cell keeps; mcw_escape carries that state from unit to unit.
+ *
  * Decoding follows Table 3-7 of the Unicode Standard: any byte that does
  * not begin a complete, shortest-form sequence for a scalar value up to
  * U+10FFFF is escaped on its own as \xHH and decoding resumes at the next
@@ -61,33 +66,94 @@ size_t mcw_escape_decode(const uint8_t *s, size_t len, uint32_t *cp) {
   return n;
 }
 
+/* Closed ranges of code points, sorted. */
+struct cp_range {
+  uint32_t lo, hi;
+};
+
+/*
+ * Default-ignorable code points (Unicode's DerivedCoreProperties): drawn as
+ * nothing, or as blank cells whose width terminals disagree on. They hide
+ * or fake text and shift columns, so all are escaped, the zero width
+ * joiner included.
+ */
+static const struct cp_range ignorable[] = {
+    {0x00ad, 0x00ad},   {0x034f, 0x034f},   {0x061c, 0x061c},
+    {0x115f, 0x1160},   {0x17b4, 0x17b5},   {0x180b, 0x180f},
+    {0x200b, 0x200f},   {0x202a, 0x202e},   {0x2060, 0x206f},
+    {0x3164, 0x3164},   {0xfe00, 0xfe0f},   {0xfeff, 0xfeff},
+    {0xffa0, 0xffa0},   {0xfff0, 0xfff8},   {0x1bca0, 0x1bca3},
+    {0x1d173, 0x1d17a}, {0xe0000, 0xe0fff},
+};
+
+/* The other format characters (Cf) and the two separators. */
+static const struct cp_range format[] = {
+    {0x0600, 0x0605},   {0x06dd, 0x06dd},   {0x070f, 0x070f},
+    {0x0890, 0x0891},   {0x08e2, 0x08e2},   {0x2028, 0x2029},
+    {0xfff9, 0xfffb},   {0x110bd, 0x110bd}, {0x110cd, 0x110cd},
+    {0x13430, 0x1343f},
+};
+
+static const struct cp_range marks[] = {
+#include "escape_marks.h"
+};
+
+static bool in_ranges(const struct cp_range *r, size_t n, uint32_t cp) {
+  size_t lo = 0, hi = n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cp < r[mid].lo)
+      hi = mid;
+    else if (cp > r[mid].hi)
+      lo = mid + 1;
+    else
+      return true;
+  }
+  return false;
+}
+
 bool mcw_escape_cp_unsafe(uint32_t cp) {
   if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
     return true;
-  switch (cp) {
-  case 0x061c: /* ARABIC LETTER MARK */
-  case 0x200e: /* LEFT-TO-RIGHT MARK */
-  case 0x200f: /* RIGHT-TO-LEFT MARK */
-  case 0x2028: /* LINE SEPARATOR */
-  case 0x2029: /* PARAGRAPH SEPARATOR */
-  case 0xfeff: /* ZERO WIDTH NO-BREAK SPACE (BOM) */
-    return true;
-  default:
-    break;
-  }
-  return (cp >= 0x202a && cp <= 0x202e) || /* LRE RLE PDF LRO RLO */
-         (cp >= 0x2066 && cp <= 0x2069) || /* LRI RLI FSI PDI */
-         /* Invisible characters that hide or fake text. U+200D (zero
-            width joiner) stays: emoji sequences need it. */
-         cp == 0x200b || cp == 0x200c ||   /* ZW space, ZW non-joiner */
-         (cp >= 0x2060 && cp <= 0x2064) || /* word joiner, invisibles */
-         (cp >= 0x206a && cp <= 0x206f) || /* deprecated format controls */
-         (cp >= 0xfff9 && cp <= 0xfffb) || /* interlinear annotation */
-         (cp >= 0xe0000 && cp <= 0xe007f); /* tag characters */
+  if (cp < 0xad)
+    return false;
+  return in_ranges(ignorable, sizeof(ignorable) / sizeof(ignorable[0]), cp) ||
+         in_ranges(format, sizeof(format) / sizeof(format[0]), cp) ||
+         (cp >= 0xfdd0 && cp <= 0xfdef) || /* noncharacters */
+         (cp & 0xfffe) == 0xfffe ||        /* U+FFFE, U+FFFF in every plane */
+         (cp >= 0x40000 && cp <= 0xdffff); /* planes 4 to 13: unassigned */
 }
 
-/* Renders \u{hhhh} (at least four hex digits) into u; returns its length. */
-static size_t render_cp(char *u, uint32_t cp) {
+bool mcw_escape_cp_mark(uint32_t cp) {
+  return cp >= 0x300 && in_ranges(marks, sizeof(marks) / sizeof(marks[0]), cp);
+}
+
+bool mcw_escape_cp_raw(uint32_t cp, unsigned flags, unsigned *state) {
+  if (cp < 0x80) {
+    bool raw =
+        cp >= 0x20 && cp < 0x7f && (cp != '\\' || (flags & MCW_ESC_MESSAGE));
+    *state = raw ? MCW_ESC_BASE : MCW_ESC_NOBASE;
+    return raw;
+  }
+  if ((flags & MCW_ESC_ASCII) || mcw_escape_cp_unsafe(cp)) {
+    *state = MCW_ESC_NOBASE;
+    return false;
+  }
+  if (mcw_escape_cp_mark(cp)) {
+    /* Only on a base shown raw, and no more than a terminal cell keeps. */
+    if (*state == MCW_ESC_NOBASE || *state > MCW_ESC_MARKS_MAX) {
+      *state = MCW_ESC_NOBASE;
+      return false;
+    }
+    (*state)++;
+    return true;
+  }
+  *state = MCW_ESC_BASE;
+  return true;
+}
+
+size_t mcw_escape_cp(uint32_t cp, char u[MCW_ESC_UNIT_MAX]) {
   char digits[8];
   size_t nd = 0, n = 0;
 
@@ -107,9 +173,9 @@ static size_t render_cp(char *u, uint32_t cp) {
 }
 
 /* Renders one ASCII byte (or a lone bad byte when bad) into u. */
-static size_t render_byte(char *u, uint8_t b, bool bad) {
+static size_t render_byte(char *u, uint8_t b, bool bad, unsigned flags) {
   if (!bad && b >= 0x20 && b < 0x7f) {
-    if (b == '\\') {
+    if (b == '\\' && !(flags & MCW_ESC_MESSAGE)) {
       u[0] = u[1] = '\\';
       return 2;
     }
@@ -136,19 +202,26 @@ static size_t render_byte(char *u, uint8_t b, bool bad) {
 }
 
 size_t mcw_escape_unit(const uint8_t *data, size_t len, unsigned flags,
-                       char u[MCW_ESC_UNIT_MAX], size_t *used) {
+                       unsigned *state, char u[MCW_ESC_UNIT_MAX],
+                       size_t *used) {
+  unsigned start = MCW_ESC_NOBASE;
   uint32_t cp;
   size_t n = mcw_escape_decode(data, len, &cp);
 
+  if (state == NULL)
+    state = &start;
   if (n == 0) {
     *used = 1;
-    return render_byte(u, data[0], true);
+    *state = MCW_ESC_NOBASE;
+    return render_byte(u, data[0], true, flags);
   }
   *used = n;
-  if (n == 1)
-    return render_byte(u, data[0], false);
-  if ((flags & MCW_ESC_ASCII) || mcw_escape_cp_unsafe(cp))
-    return render_cp(u, cp);
+  if (n == 1) {
+    (void)mcw_escape_cp_raw(cp, flags, state);
+    return render_byte(u, data[0], false, flags);
+  }
+  if (!mcw_escape_cp_raw(cp, flags, state))
+    return mcw_escape_cp(cp, u);
   memcpy(u, data, n);
   return n;
 }
@@ -156,6 +229,7 @@ size_t mcw_escape_unit(const uint8_t *data, size_t len, unsigned flags,
 size_t mcw_escape(const uint8_t *data, size_t len, char *out, size_t outlen,
                   unsigned flags) {
   size_t in = 0, pos = 0;
+  unsigned state = MCW_ESC_NOBASE;
 
   if (outlen == 0)
     return 0;
@@ -173,12 +247,13 @@ size_t mcw_escape(const uint8_t *data, size_t len, char *out, size_t outlen,
       memcpy(out + pos, data + in, k);
       pos += k;
       in += k;
+      if (k > 0)
+        state = MCW_ESC_BASE;
       if (k < want)
         break; /* out is full */
       continue;
     }
-    n = mcw_escape_unit(data + in, len - in, flags, u, &used);
-
+    n = mcw_escape_unit(data + in, len - in, flags, &state, u, &used);
     if (n >= outlen - pos)
       break; /* would leave no room for the terminator */
     memcpy(out + pos, u, n);

@@ -185,6 +185,7 @@ static size_t put_ascii(char *p, uint8_t b) {
  */
 static char *string_body(char *p, const uint8_t *in, size_t n) {
   size_t i = 0;
+  unsigned state = MCW_ESC_NOBASE; /* what a combining mark would land on */
 
   while (i < n) {
     uint32_t cp;
@@ -196,18 +197,22 @@ static char *string_body(char *p, const uint8_t *in, size_t n) {
       memcpy(p, in + i, run - i);
       p += run - i;
       i = run;
+      state = MCW_ESC_BASE;
       continue;
     }
     k = mcw_escape_decode(in + i, n - i, &cp);
 
     if (k == 0) {
       p += put_u(p, in[i]); /* not UTF-8: keep the byte's value visible */
+      state = MCW_ESC_NOBASE;
       i++;
     } else if (k == 1) {
       p += put_ascii(p, in[i]);
+      (void)mcw_escape_cp_raw(cp, 0, &state);
       i++;
     } else {
-      if (mcw_escape_cp_unsafe(cp))
+      /* The escaper's rules, JSON's escapes (\uHHHH). */
+      if (!mcw_escape_cp_raw(cp, 0, &state))
         p += put_u(p, cp);
       else {
         memcpy(p, in + i, k);
@@ -420,6 +425,7 @@ void mcw_json_raw(struct mcw_json *j, const char *s, size_t len) {
 struct byte_text {
   char text[8];
   uint8_t len;
+  bool base; /* shown raw: a combining mark may follow it raw */
 };
 
 static const struct byte_text *byte_texts(void) {
@@ -430,8 +436,10 @@ static const struct byte_text *byte_texts(void) {
     for (int b = 0; b < 256; b++) {
       uint8_t in = (uint8_t)b;
       char u[MCW_ESC_UNIT_MAX];
-      size_t used, k = mcw_escape_unit(&in, 1, 0, u, &used);
+      unsigned state = MCW_ESC_NOBASE;
+      size_t used, k = mcw_escape_unit(&in, 1, 0, &state, u, &used);
 
+      t[b].base = state != MCW_ESC_NOBASE;
       for (size_t m = 0; m < k; m++) {
         if (u[m] == '\\' || u[m] == '"')
           t[b].text[t[b].len++] = '\\';
@@ -447,6 +455,7 @@ void mcw_json_payload(struct mcw_json *j, const uint8_t *data, size_t n) {
   const struct byte_text *bt = byte_texts();
   char *p;
   size_t i = 0;
+  unsigned state = MCW_ESC_NOBASE; /* what a combining mark would land on */
 
   if (n > (SIZE_MAX - 16) / PAYLOAD_MAX_PER_BYTE)
     mcw_fatal("JSON string too large");
@@ -466,6 +475,7 @@ void mcw_json_payload(struct mcw_json *j, const uint8_t *data, size_t n) {
       memcpy(p, data + i, run);
       p += run;
       i += run;
+      state = MCW_ESC_BASE;
       continue;
     }
     k = b < 0x80 ? 1 : mcw_escape_decode(data + i, n - i, &cp);
@@ -473,8 +483,9 @@ void mcw_json_payload(struct mcw_json *j, const uint8_t *data, size_t n) {
       /* A unit of one byte: its text from the table. */
       memcpy(p, bt[b].text, sizeof(bt[b].text));
       p += bt[b].len;
+      state = bt[b].base ? MCW_ESC_BASE : MCW_ESC_NOBASE;
       i++;
-    } else if (!mcw_escape_cp_unsafe(cp)) {
+    } else if (mcw_escape_cp_raw(cp, 0, &state)) {
       memcpy(p, data + i, k); /* harmless UTF-8 passes */
       p += k;
       i += k;
@@ -482,7 +493,8 @@ void mcw_json_payload(struct mcw_json *j, const uint8_t *data, size_t n) {
       /* An unsafe character, as mcw_escape writes it (\u{hhhh}), with
          the backslash escaped again. */
       char u[MCW_ESC_UNIT_MAX];
-      size_t used, m, len = mcw_escape_unit(data + i, n - i, 0, u, &used);
+      size_t used, m,
+          len = mcw_escape_unit(data + i, n - i, 0, &state, u, &used);
 
       for (m = 0; m < len; m++) {
         if (u[m] == '\\' || u[m] == '"')

@@ -93,6 +93,7 @@ void ui_leave(struct tui *t) {
   }
   ui_pane_forget(t, g);
   mcw_engine_remove(e, t->cur);
+  ui_clamp(t); /* the last group gone: select the one before it */
   ui_status(t, UI_INFO, "removed %s", shown);
 }
 
@@ -162,7 +163,8 @@ void ui_pick_apply(struct tui *t) {
     ui_status(t, UI_INFO, "rejoined %s on %s (index %u)",
               mcw_endpoint_format(&ep, shown, sizeof(shown)), ep.iface,
               ep.ifindex);
-  t->cur = mcw_engine_count(e) - 1;
+  t->cur = mcw_engine_count(e) - 1; /* join always lists the group */
+  ui_clamp(t);
 }
 
 /* The sender id of this screen's probes, random once per run. */

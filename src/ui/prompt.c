@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 #include <wctype.h>
 
 #include "mcwatch/common.h"
+#include "mcwatch/escape.h"
 #include "ui.h"
 
 static struct ui_history *hist(struct tui *t) {
@@ -229,13 +231,27 @@ unsigned ui_prompt_key(struct tui *t, struct ui_key k) {
 
   if (r != UI_NONE || k.fkey)
     return r;
-  /* Unbound: insert it if printable (controls never enter the line). */
-  if (!iswprint(k.ch) || p->len + 1 >= UI_LINE_MAX)
+  /* Unbound: insert it if printable and at least one column wide
+     (controls, zero-width and invisible characters never enter the line,
+     so the cursor stays where the text is). */
+  if (!iswprint(k.ch) || wcwidth((wchar_t)k.ch) < 1 ||
+      mcw_escape_cp_unsafe((uint32_t)k.ch) || p->len + 1 >= UI_LINE_MAX)
     return UI_NONE;
   wmemmove(p->buf + p->cur + 1, p->buf + p->cur, p->len - p->cur);
   p->buf[p->cur++] = (wchar_t)k.ch;
   p->len++;
   return UI_REDRAW;
+}
+
+/* Columns the n characters at w take on the terminal. */
+static int cols(const wchar_t *w, size_t n) {
+  int c = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    int cw = wcwidth(w[i]);
+    c += cw > 0 ? cw : 0;
+  }
+  return c;
 }
 
 void ui_prompt_draw(struct tui *t) {
@@ -260,13 +276,20 @@ void ui_prompt_draw(struct tui *t) {
   avail = COLS - tw - 1;
   if (avail < 1)
     return;
-  /* Scroll so the cursor stays visible (one column per character is
-   * close enough for typed text). */
-  if ((int)p->cur > avail)
-    start = (int)p->cur - avail;
-  addnwstr(p->buf + start,
-           (int)p->len - start < avail ? (int)p->len - start : avail);
-  x = tw + (int)p->cur - start;
+  /* Scroll so the cursor stays visible, measuring columns (a wide
+     character takes two), so what is drawn lines up with the cursor. */
+  while (start < (int)p->cur &&
+         cols(p->buf + start, p->cur - (size_t)start) > avail - 1)
+    start++;
+  x = tw;
+  for (size_t i = (size_t)start; i < p->len; i++) {
+    int cw = wcwidth(p->buf[i]);
+    if (cw < 1 || x - tw + cw > avail)
+      break;
+    addnwstr(p->buf + i, 1);
+    x += cw;
+  }
+  x = tw + cols(p->buf + start, p->cur - (size_t)start);
   if (x < COLS)
     mvchgat(y, x, 1, A_REVERSE, 0, NULL); /* block cursor */
 }

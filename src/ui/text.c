@@ -1,10 +1,14 @@
 /*
  * Text helpers for the screen: colour attributes with a monochrome
- * fallback, width-aware drawing of UTF-8 that has already been made safe,
- * escaping of untrusted payload bytes, wall-clock formatting and the sender
- * filter. Everything that reaches the terminal from a datagram goes through
- * ui_escape first and is drawn by ui_put with waddnstr.
+ * fallback, width-aware drawing of UTF-8, escaping of untrusted payload
+ * bytes, wall-clock formatting and the sender filter. Everything that
+ * reaches the terminal from a datagram goes through ui_escape first; and
+ * every text drawn by ui_put goes through the escaper once more, cell by
+ * cell, so an interface name, a file name or a message can never reach the
+ * terminal raw or take a number of columns the drawing did not count.
  */
+#include <langinfo.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,49 +45,95 @@ attr_t ui_attr(struct tui *t, enum ui_color c) {
   }
 }
 
+/* Escapes as the locale allows: ASCII only outside a UTF-8 locale. */
+static unsigned put_flags(void) {
+  return strcmp(nl_langinfo(CODESET), "UTF-8") == 0
+             ? MCW_ESC_MESSAGE
+             : MCW_ESC_MESSAGE | MCW_ESC_ASCII;
+}
+
 /*
- * Measures how many bytes of s fit in w columns; stores the columns used.
- * s is valid UTF-8 (escaped); a character the locale cannot measure counts
- * as one column.
+ * Draws the len bytes at s, at most w columns, and returns the columns
+ * used. Each unit goes through the escaper (with MCW_ESC_MESSAGE: text
+ * escaped already is not escaped twice) and is drawn raw only when the
+ * locale agrees on its width: a character wcwidth() cannot measure (-1),
+ * or one it calls zero-width that is not a combining mark on a base shown
+ * raw, is drawn as its escape in attribute esc instead. So every cell on
+ * screen is accounted for, whatever the text. *state carries what a
+ * combining mark would land on from one call to the next. With no window
+ * it only measures.
  */
-static size_t fit(const char *s, int w, int *cols) {
-  mbstate_t st;
-  size_t i = 0, len = strlen(s);
+static int put_safe(WINDOW *win, const char *s, size_t len, int w, attr_t esc,
+                    unsigned *state, size_t *done) {
+  const uint8_t *b = (const uint8_t *)s;
+  size_t i = 0, run = 0; /* raw bytes at s + i - run not drawn yet */
+  unsigned flags = put_flags();
   int used = 0;
 
-  memset(&st, 0, sizeof(st));
   while (i < len) {
-    wchar_t wc;
-    size_t n = mbrtowc(&wc, s + i, len - i, &st);
-    int cw;
-    if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-      n = 1;
-      cw = 1;
-      memset(&st, 0, sizeof(st));
-    } else {
-      cw = wcwidth(wc);
-      if (cw < 0)
-        cw = 1;
+    char u[MCW_ESC_UNIT_MAX];
+    size_t n, k;
+    uint32_t cp = b[i];
+    int cw = 1;
+
+    if (b[i] >= 0x20 && b[i] < 0x7f) { /* printable ASCII: one column */
+      if (used + 1 > w)
+        break;
+      *state = MCW_ESC_BASE;
+      used++;
+      i++;
+      run++;
+      continue;
     }
-    if (used + cw > w)
+    k = mcw_escape_unit(b + i, len - i, flags, state, u, &n);
+    if (k == n && memcmp(u, b + i, n) == 0 &&
+        mcw_escape_decode(b + i, n, &cp) == n) {
+      cw = wcwidth((wchar_t)cp);
+      if (cw < 0 || (cw == 0 && !mcw_escape_cp_mark(cp))) {
+        k = mcw_escape_cp(cp, u); /* the locale cannot draw it in place */
+        *state = MCW_ESC_NOBASE;
+      } else {
+        if (used + cw > w)
+          break;
+        used += cw;
+        i += n;
+        run += n;
+        continue;
+      }
+    }
+    /* An escape: flush the raw text before it, then draw it marked. */
+    if (used + (int)k > w)
       break;
-    used += cw;
+    if (run > 0 && win != NULL)
+      waddnstr(win, s + i - run, (int)run);
+    run = 0;
+    if (win != NULL) {
+      wattron(win, esc);
+      waddnstr(win, u, (int)k);
+      wattroff(win, esc);
+    }
+    used += (int)k;
     i += n;
   }
-  *cols = used;
-  return i;
+  if (run > 0 && win != NULL)
+    waddnstr(win, s + i - run, (int)run);
+  if (done != NULL)
+    *done = i;
+  return used;
+}
+
+int ui_width(const char *s) {
+  unsigned state = MCW_ESC_NOBASE;
+
+  return put_safe(NULL, s, strlen(s), INT_MAX, A_NORMAL, &state, NULL);
 }
 
 int ui_put(WINDOW *win, const char *s, int w) {
-  int cols;
-  size_t n;
+  unsigned state = MCW_ESC_NOBASE;
 
   if (w <= 0)
     return 0;
-  n = fit(s, w, &cols);
-  if (n > 0)
-    waddnstr(win, s, (int)n);
-  return cols;
+  return put_safe(win, s, strlen(s), w, A_NORMAL, &state, NULL);
 }
 
 void ui_put_pad(WINDOW *win, const char *s, int w) {
@@ -153,25 +203,17 @@ static size_t escape_len(const char *s) {
 
 int ui_put_escaped(struct tui *t, WINDOW *win, const char *s, int w) {
   attr_t esc = ui_attr(t, UI_C_ESC);
+  unsigned state = MCW_ESC_NOBASE;
   int used = 0;
 
   while (*s != '\0' && used < w) {
     const char *bs = strchr(s, '\\');
     size_t plain = bs ? (size_t)(bs - s) : strlen(s);
     if (plain > 0) {
-      char chunk[1024];
-      int cols;
-      size_t n;
-      if (plain >= sizeof(chunk))
-        plain = sizeof(chunk) - 1; /* wider than any screen anyway */
-      memcpy(chunk, s, plain);
-      chunk[plain] = '\0';
-      n = fit(chunk, w - used, &cols);
-      if (n > 0)
-        waddnstr(win, chunk, (int)n);
-      used += cols;
-      if (n < plain)
-        break;
+      size_t done;
+      used += put_safe(win, s, plain, w - used, esc, &state, &done);
+      if (done < plain)
+        break; /* the rest does not fit */
       s += plain;
       continue;
     }
@@ -184,6 +226,7 @@ int ui_put_escaped(struct tui *t, WINDOW *win, const char *s, int w) {
       wattroff(win, esc);
       used += (int)n;
       s += n;
+      state = MCW_ESC_NOBASE;
     }
   }
   return used;

@@ -10,7 +10,10 @@
  * is not async-signal-safe: its handler writes the terminal's own strings to
  * leave the alternate screen, show the cursor, reset attributes and the
  * keypad mode, puts the saved termios back with tcsetattr (both safe in a
- * handler), and raises the signal again with the default action.
+ * handler), and raises the signal again with the default action. Signals
+ * that would kill it for no reason (SIGPIPE, SIGUSR1, SIGALRM, real-time
+ * signals...) are caught and dropped; SIGCONT takes the terminal modes back
+ * and repaints, since the shell restores its own modes after a SIGSTOP.
  */
 #include <fcntl.h>
 #include <langinfo.h>
@@ -37,9 +40,24 @@
 static struct tui *fatal_tui;
 static int stdin_flags = -1;
 
-/* What the fatal-signal handler needs, prepared while it is safe to. */
-static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-static struct sigaction fatal_old[MCW_ARRAY_LEN(fatal_signals)];
+/*
+ * Signals whose default action would end the program with the terminal
+ * raw. The fatal ones (a fault, an abort, Ctrl-\, a resource limit) still
+ * end it, after the handler below restored the terminal; the harmless ones
+ * (nobody asked mcwatch to stop) are caught by a handler that does nothing,
+ * rather than ignored, so programs started from here get the defaults back.
+ * SIGINT, SIGTERM and SIGHUP stop the session cleanly (src/app/session.c),
+ * SIGWINCH resizes, SIGTSTP and SIGCONT suspend and resume (curses and
+ * on_cont below); SIGKILL and SIGSTOP cannot be caught.
+ */
+static const int fatal_signals[] = {SIGSEGV, SIGBUS,  SIGFPE, SIGILL,  SIGABRT,
+                                    SIGQUIT, SIGTRAP, SIGSYS, SIGXCPU, SIGXFSZ};
+static const int harmless_signals[] = {SIGPIPE, SIGUSR1,   SIGUSR2,
+                                       SIGALRM, SIGVTALRM, SIGPROF,
+                                       SIGPOLL, SIGSTKFLT, SIGPWR};
+#define MAX_SIGNALS 65 /* signal numbers 1 to 64 */
+static struct sigaction sig_old[MAX_SIGNALS];
+static bool sig_taken[MAX_SIGNALS];
 static struct termios saved_termios;
 static bool have_termios;
 static char restore_seq[128];
@@ -73,21 +91,42 @@ static void on_fatal_signal(int sig) {
   raise(sig); /* SA_RESETHAND: the default action now, a core if enabled */
 }
 
-/* Installs the fatal-signal handlers once curses owns the terminal. */
-static void arm_fatal_signals(void) {
-  struct sigaction sa;
+static void on_harmless_signal(int sig) { (void)sig; }
 
+/*
+ * Installs handler for sig, unless the signal is ignored (a parent's
+ * SIG_IGN stays) or, when only_default, handled by someone else already (a
+ * profiler's SIGPROF). Fatal signals take over a sanitizer's handler.
+ */
+static void take_signal(int sig, void (*handler)(int), int flags,
+                        bool only_default) {
+  struct sigaction sa, old;
+
+  if (sig <= 0 || sig >= MAX_SIGNALS || sig_taken[sig] ||
+      sigaction(sig, NULL, &old) != 0 || old.sa_handler == SIG_IGN ||
+      (only_default && old.sa_handler != SIG_DFL))
+    return;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = handler;
+  sa.sa_flags = flags;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(sig, &sa, &sig_old[sig]) == 0)
+    sig_taken[sig] = true;
+}
+
+/* Installs the signal handlers once curses owns the terminal. */
+static void arm_fatal_signals(void) {
   restore_len = 0;
   add_restore_cap("rmcup");
   add_restore_cap("cnorm");
   add_restore_cap("sgr0");
   add_restore_cap("rmkx"); /* keypad back to normal mode */
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_handler = on_fatal_signal;
-  sa.sa_flags = (int)SA_RESETHAND;
-  sigemptyset(&sa.sa_mask);
   for (size_t i = 0; i < MCW_ARRAY_LEN(fatal_signals); i++)
-    sigaction(fatal_signals[i], &sa, &fatal_old[i]);
+    take_signal(fatal_signals[i], on_fatal_signal, (int)SA_RESETHAND, false);
+  for (size_t i = 0; i < MCW_ARRAY_LEN(harmless_signals); i++)
+    take_signal(harmless_signals[i], on_harmless_signal, SA_RESTART, true);
+  for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+    take_signal(sig, on_harmless_signal, SA_RESTART, true);
   fatal_armed = 1;
 }
 
@@ -96,8 +135,11 @@ static void disarm_fatal_signals(void) {
   if (!fatal_armed)
     return;
   fatal_armed = 0;
-  for (size_t i = 0; i < MCW_ARRAY_LEN(fatal_signals); i++)
-    sigaction(fatal_signals[i], &fatal_old[i], NULL);
+  for (int sig = 1; sig < MAX_SIGNALS; sig++)
+    if (sig_taken[sig]) {
+      sigaction(sig, &sig_old[sig], NULL);
+      sig_taken[sig] = false;
+    }
 }
 
 static void restore_terminal(struct tui *t) {
@@ -131,23 +173,51 @@ void ui_status(struct tui *t, enum ui_level level, const char *fmt, ...) {
   va_end(ap);
   /* Messages may quote user input or interface names: escape them too. */
   mcw_escape((const uint8_t *)raw, strlen(raw), t->status, sizeof(t->status),
-             t->utf8 ? 0 : MCW_ESC_ASCII);
+             MCW_ESC_MESSAGE | (t->utf8 ? 0 : MCW_ESC_ASCII));
   t->status_level = level;
   t->dirty = true;
 }
 
 struct mcw_group *ui_current_group(struct tui *t) {
-  size_t n = mcw_engine_count(t->session.engine);
-
-  if (n == 0)
-    return NULL;
-  if (t->cur >= n)
-    t->cur = n - 1;
+  ui_clamp(t);
   return mcw_engine_group(t->session.engine, t->cur);
+}
+
+void ui_clamp(struct tui *t) {
+  struct mcw_engine *e = t->session.engine;
+  size_t n = mcw_engine_count(e);
+  bool listed = false;
+
+  if (t->cur >= n)
+    t->cur = n > 0 ? n - 1 : 0;
+  if (t->pick_sel >= t->picks.count)
+    t->pick_sel = t->picks.count > 0 ? t->picks.count - 1 : 0;
+  /* Panes and the inspector name groups by pointer: drop the stale ones. */
+  for (size_t i = 0; i < t->npanes;) {
+    struct mcw_group *g = t->panes[i].group;
+    bool found = false;
+    for (size_t k = 0; k < n && !found; k++)
+      found = mcw_engine_group(e, k) == g;
+    if (found)
+      i++;
+    else
+      ui_pane_forget(t, g);
+  }
+  for (size_t k = 0; k < n && !listed; k++)
+    listed = mcw_engine_group(e, k) == t->insp_group;
+  if (!listed)
+    t->insp_group = NULL;
+  if (t->mode == UI_INSPECT && t->insp_group == NULL)
+    t->mode = UI_MAIN;
+  if ((t->mode == UI_PICK && (n == 0 || t->picks.count == 0)))
+    t->mode = UI_MAIN;
 }
 
 struct ui_pane *ui_pane_of(struct tui *t, struct mcw_group *g) {
   struct ui_pane *p;
+
+  if (g == NULL)
+    mcw_fatal("ui: a pane for no group"); /* a caller skipped ui_clamp */
 
   for (size_t i = 0; i < t->npanes; i++)
     if (t->panes[i].group == g)
@@ -303,6 +373,20 @@ static void on_winch(uv_signal_t *h, int signum) {
   draw_now(t);
 }
 
+/*
+ * Resumed after SIGSTOP (or a SIGTSTP that curses did not see): the shell
+ * put its own terminal modes back meanwhile, and may have drawn on the
+ * screen or seen a resize. Take the modes back and repaint everything.
+ */
+static void on_cont(uv_signal_t *h, int signum) {
+  struct tui *t = h->data;
+
+  if (!t->curses_on)
+    return;
+  reset_prog_mode();
+  on_winch(&t->winch, SIGWINCH);
+}
+
 /* Session teardown: the terminal first, then our handles. */
 static void on_stop(struct mcw_session *s) {
   struct tui *t = s->ctx;
@@ -312,9 +396,13 @@ static void on_stop(struct mcw_session *s) {
   restore_terminal(t);
   if (t->capture != NULL) {
     /* Every way out passes here: q, signals, --count, --duration. */
+    const char *path = mcw_capture_path(t->capture);
+    char *shown = mcw_xmalloc(MCW_ESC_MAX(strlen(path)));
+    mcw_escape((const uint8_t *)path, strlen(path), shown,
+               MCW_ESC_MAX(strlen(path)), t->utf8 ? 0 : MCW_ESC_ASCII);
     fprintf(stderr, "mcwatch: recorded %llu datagrams in %s\n",
-            (unsigned long long)mcw_capture_count(t->capture),
-            mcw_capture_path(t->capture));
+            (unsigned long long)mcw_capture_count(t->capture), shown);
+    free(shown);
     mcw_capture_close(t->capture);
     t->capture = NULL;
   }
@@ -333,6 +421,7 @@ static void on_stop(struct mcw_session *s) {
     uv_close((uv_handle_t *)&t->stdin_poll, NULL);
     uv_close((uv_handle_t *)&t->redraw_timer, NULL);
     uv_close((uv_handle_t *)&t->winch, NULL);
+    uv_close((uv_handle_t *)&t->cont, NULL);
     t->handles_open = false;
   }
 }
@@ -427,7 +516,10 @@ int mcw_run_tui(struct mcw_options *o) {
   fatal_tui = t;
   mcw_set_fatal_hook(on_fatal);
   if (curses_start(t, err, sizeof(err)) < 0) {
-    fprintf(stderr, "mcwatch: %s\n", err);
+    char shown[MCW_ESC_MAX(sizeof(err))]; /* TERM is quoted: never raw */
+    mcw_escape((const uint8_t *)err, strlen(err), shown, sizeof(shown),
+               MCW_ESC_MESSAGE | (t->utf8 ? 0 : MCW_ESC_ASCII));
+    fprintf(stderr, "mcwatch: %s\n", shown);
     return MCW_EXIT_USAGE;
   }
 
@@ -444,6 +536,9 @@ int mcw_run_tui(struct mcw_options *o) {
   uv_signal_init(&t->session.loop, &t->winch);
   t->winch.data = t;
   uv_signal_start(&t->winch, on_winch, SIGWINCH);
+  uv_signal_init(&t->session.loop, &t->cont);
+  t->cont.data = t;
+  uv_signal_start(&t->cont, on_cont, SIGCONT);
   t->handles_open = true;
 
   ui_status(t, UI_INFO, "press ? for help, j to join a group, q to quit");

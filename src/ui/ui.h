@@ -138,6 +138,7 @@ struct tui {
   uv_poll_t stdin_poll;
   uv_timer_t redraw_timer;
   uv_signal_t winch;
+  uv_signal_t cont; /* SIGCONT: resumed after a stop */
   bool handles_open;
   char summary[200]; /* printed once the terminal is restored */
 
@@ -177,7 +178,13 @@ void ui_status(struct tui *t, enum ui_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The selected group, or NULL when none are listed. */
 struct mcw_group *ui_current_group(struct tui *t);
-/* The view state of g, created on first use. */
+/*
+ * Keeps every index the UI holds valid after groups were added, removed or
+ * reordered: the selected group, the picker's row, the panes and the
+ * inspector (a mode whose group is gone falls back to the main screen).
+ */
+void ui_clamp(struct tui *t);
+/* The view state of g (not NULL), created on first use. */
 struct ui_pane *ui_pane_of(struct tui *t, struct mcw_group *g);
 /* Forgets the view state of g (before the engine drops it). */
 void ui_pane_forget(struct tui *t, struct mcw_group *g);
@@ -267,6 +274,8 @@ attr_t ui_attr(struct tui *t, enum ui_color c);
 int ui_put(WINDOW *win, const char *s, int w);
 /* Draws escaped payload text, escapes highlighted; returns columns used. */
 int ui_put_escaped(struct tui *t, WINDOW *win, const char *s, int w);
+/* Columns escaped text s takes on the terminal. */
+int ui_width(const char *s);
 /* Like ui_put, padded with spaces to exactly w columns. */
 void ui_put_pad(WINDOW *win, const char *s, int w);
 /* Escapes untrusted bytes for display into out (MCW_ESC_MAX(len) bytes). */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcwatch/escape.h"
 #include "mcwatch/fmt.h"
 #include "ui.h"
 
@@ -136,6 +137,7 @@ static void draw_panes(struct tui *t) {
     ui_pane_draw(t, ui_pane_of(t, ui_current_group(t)), top, 0, h, COLS, true);
     return;
   }
+  /* t->cur < n (ui_draw clamped it), so every gi below is listed. */
   if ((size_t)ncols > shown)
     ncols = (int)shown;
   nrows = (int)((shown + (size_t)ncols - 1) / (size_t)ncols);
@@ -197,10 +199,17 @@ static void draw_pick(struct tui *t) {
   for (int i = 0; i < n && i < h - 3; i++) {
     const struct mcw_iface *ifc = &t->picks.items[i];
     attr_t at = (size_t)i == t->pick_sel ? ui_attr(t, UI_C_SEL) : A_NORMAL;
-    int len = snprintf(buf, sizeof(buf), "%-12s %3u  %-4s%s%s", ifc->name,
-                       ifc->index, (ifc->flags & IFF_UP) ? "up" : "down",
-                       (ifc->flags & IFF_LOOPBACK) ? "  loopback" : "",
-                       ifc->index == g->ep.ifindex ? "  (current)" : "");
+    char name[MCW_ESC_MAX(sizeof(ifc->name))];
+    int len, pad;
+    /* The name escaped first, so the padding counts what is drawn. */
+    ui_escape(t, (const uint8_t *)ifc->name, strlen(ifc->name), name,
+              sizeof(name));
+    pad = 12 - ui_width(name);
+    len = snprintf(buf, sizeof(buf), "%s%*s %3u  %-4s%s%s", name,
+                   pad > 0 ? pad : 0, "", ifc->index,
+                   (ifc->flags & IFF_UP) ? "up" : "down",
+                   (ifc->flags & IFF_LOOPBACK) ? "  loopback" : "",
+                   ifc->index == g->ep.ifindex ? "  (current)" : "");
     for (unsigned k = 0; k < ifc->naddrs && len < (int)sizeof(buf) - 2; k++)
       len += snprintf(buf + len, sizeof(buf) - (size_t)len, "  %s",
                       mcw_addr_format(&ifc->addrs[k], a, sizeof(a)));
@@ -223,8 +232,9 @@ static bool help_row(struct tui *t, int *line, int *y) {
 
 static void draw_help(struct tui *t) {
   static const char *notes[] = {
-      "Payloads are escaped: \\xHH for control or invalid bytes, \\u{hhhh} "
-      "for invisible controls, \\n \\t \\r \\\\ for the usual ones.",
+      "Payloads and names are escaped: \\xHH for control or invalid bytes, "
+      "\\u{hhhh} for invisible, zero-width or unknown characters, \\n \\t "
+      "\\r \\\\ for the usual ones.",
       "LOSS reads \"-\": loss is not tracked yet (it needs sequence numbers, "
       "from mcwatch probes or RTP).",
       "drops counts datagrams the kernel dropped for a full receive buffer.",
@@ -268,6 +278,7 @@ static void draw_help(struct tui *t) {
 }
 
 void ui_draw(struct tui *t) {
+  ui_clamp(t); /* groups may have come and gone since the last frame */
   erase();
   if (LINES < 6 || COLS < 30) {
     /* Said in words that fit, with the size needed. */

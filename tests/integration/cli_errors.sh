@@ -64,6 +64,24 @@ expect 2 "at most 256 MiB" --headless --history 1000000 --snap 4096 239.1.2.3:50
 expect 2 "--rcvbuf 'big'" --headless --rcvbuf big 239.1.2.3:5000%lo
 expect 2 "--duration '1e3'" --headless --duration 1e3 239.1.2.3:5000%lo
 expect 2 "no interface is up with the MULTICAST flag" --headless '239.1.2.3:5000%*'
+# Every getopt error names the option as typed.
+expect 2 "mcwatch: --headless=1: option takes no value" --headless=1 239.1.2.3:5000%lo
+expect 2 "--list-interfaces=yes: option takes no value" --list-interfaces=yes
+expect 2 "--vers=2: option takes no value" --vers=2
+expect 2 "mcwatch: --bogus: unknown option" --bogus=3 239.1.2.3:5000%lo
+expect 2 "--he: ambiguous option; could be --headless, --help" --he 239.1.2.3:5000%lo
+expect 2 "--h: ambiguous option; could be --headless, --history, --help" --h=1
+expect 2 "mcwatch: --count: needs a value" --headless 239.1.2.3:5000%lo --count
+expect 2 "mcwatch: --cou: needs a value" --headless 239.1.2.3:5000%lo --cou
+expect 2 "mcwatch: -n: needs a value" 239.1.2.3:5000%lo -Hn
+expect 2 "mcwatch: -x: unknown option" -xH 239.1.2.3:5000%lo
+expect 2 "mcwatch: -x: unknown option" -Hx 239.1.2.3:5000%lo
+expect 2 "mcwatch: --\\x1b]0;x\\x07: unknown option" $'--\e]0;x\a'
+expect 2 "mcwatch: -\\x01: unknown option" $'-\x01'
+expect 2 "mcwatch send: --rate: needs a value" send 239.1.2.3:5000%lo --rate
+expect 2 "mcwatch send: --no-loop=1: option takes no value" send --no-loop=1 239.1.2.3:5000%lo
+expect 2 "mcwatch send: --bogus: unknown option" send --bogus 239.1.2.3:5000%lo
+expect 2 "mcwatch doctor: --bogus: unknown option" doctor --bogus 239.1.2.3:5000%lo
 
 long=$(printf 'x%.0s' $(seq 5000))
 expect 2 "" "239.1.2.3:5000%$long"

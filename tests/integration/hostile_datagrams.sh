@@ -10,17 +10,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
 command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
-command -v tmux >/dev/null || fail "tmux is needed (apt-get install tmux)"
-
-TMP=$(mktemp -d)
-TM="tmux -L mcwhostiled-$$ -f /dev/null"
-cleanup() {
-  [ -n "${hpid:-}" ] && kill "$hpid" 2>/dev/null
-  $TM kill-server 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/tui_lib.sh"
+at_exit '[ -n "${hpid:-}" ] && kill "$hpid" 2>/dev/null'
 
 hex() { od -An -v -tx1 | tr -d ' \n'; }
 ctl=$(for i in $(seq 0 31) 127 $(seq 128 159); do printf '%02x' "$i"; done)
@@ -89,32 +80,23 @@ jq -r 'select(.event == "datagram") | .text' "$TMP/out" | grep -qF '\x1b]0;pwned
 pass "headless: $total hostile datagrams counted, valid JSON and UTF-8, no raw control"
 
 # 2. Screen UI: the same datagrams; title, alternate screen and modes kept.
-$TM new-session -d -s ui -x 160 -y 50 \
-  "env LANG=C.UTF-8 LC_ALL=C.UTF-8 \"$MCWATCH\" 239.255.10.2:10002%lo; echo EXIT=\$?; exec sleep 60" ||
-  fail "tmux new-session"
-for ((i = 0; i < 100; i++)); do
-  $TM capture-pane -p -t ui | grep -q joined && break
-  sleep 0.05
-done
-title=$($TM display -p -t ui '#{pane_title}')
+start ui 160x50 "\"$MCWATCH\" 239.255.10.2:10002%lo"
+expect 5 joined "ui: group not joined"
+title=$(pane_flag pane_title)
 send_all 239.255.10.2 10002
 sleep 0.5
 $TM capture-pane -p -e -t ui >"$TMP/screen-e"
-$TM capture-pane -p -t ui >"$TMP/screen"
-pid=$(ps -o pid= --ppid "$($TM display -p -t ui '#{pane_pid}')" | tr -d ' ')
+screen >"$TMP/screen"
+pid=$(mcw_pid)
 [ -n "$pid" ] && kill -0 "$pid" || { cat "$TMP/screen" >&2; fail "ui: mcwatch died"; }
-[ "$($TM display -p -t ui '#{pane_title}')" = "$title" ] || fail "ui: a payload changed the pane title"
-[ "$($TM display -p -t ui '#{alternate_on}')" = 1 ] || fail "ui: a payload left the alternate screen"
+[ "$(pane_flag pane_title)" = "$title" ] || fail "ui: a payload changed the pane title"
+[ "$(pane_flag alternate_on)" = 1 ] || fail "ui: a payload left the alternate screen"
 grep -qF 'pwne' "$TMP/screen-e" && ! grep -qF '\x1b]0;pwne' "$TMP/screen-e" &&
   fail "ui: OSC payload text shown unescaped"
 grep -q $'\x1b\\]' "$TMP/screen-e" && fail "ui: an OSC sequence reached the screen"
 grep -qF '[200~' "$TMP/screen-e" && ! grep -qF '\x1b[200~' "$TMP/screen-e" &&
   fail "ui: bracketed paste shown unescaped"
 grep -q "total $total pkts" "$TMP/screen" || { cat "$TMP/screen" >&2; fail "ui: count $total not on screen"; }
-$TM send-keys -t ui q
-for ((i = 0; i < 100; i++)); do
-  $TM capture-pane -p -t ui | grep -q '^EXIT=' && break
-  sleep 0.05
-done
-$TM capture-pane -p -t ui | grep -q '^EXIT=0$' || fail "ui: quit did not exit 0"
+keys q
+expect 5 '^EXIT=0$' "ui: quit did not exit 0"
 pass "screen UI: $total hostile datagrams, title and screen kept, escapes shown as text"

@@ -7,48 +7,20 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
-command -v tmux >/dev/null || fail "tmux is needed (apt-get install tmux)"
-
-TMP=$(mktemp -d)
-TM="tmux -L mcwhostile-$$ -f /dev/null"
-cleanup() {
-  $TM kill-server 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/tui_lib.sh"
 # Under ASan, let our SIGSEGV handler run instead of ASan's report.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allow_user_segv_handler=1:handle_abort=0"
 
 EP=239.255.9.1:9001%lo
-screen() { $TM capture-pane -p -t "$1" 2>/dev/null; }
-dump() { echo "--- screen $1 ---" >&2; screen "$1" >&2; echo "---" >&2; }
-wait_screen() {
-  local s=$1 secs=$2 re=$3 i
-  for ((i = 0; i < secs * 20; i++)); do
-    screen "$s" | grep -Eq -- "$re" && return 0
-    sleep 0.05
-  done
-  return 1
-}
-expect() { wait_screen "$1" "$2" "$3" || { dump "$1"; fail "$4"; }; }
-# Like tui_terminal.sh: run $2 in session $1, then print exit status and
-# the terminal modes, and keep the pane open.
-run() {
-  $TM new-session -d -s "$1" -x 100 -y 30 \
-    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c 'trap : INT; $2; echo EXIT=\$?; stty -a | tr \" ;\" \"\\n\\n\" | grep -Ex -- \"-?(icanon|echo)\" | tr \"\\n\" \" \"; echo; printf \"cursor=\"; tput cnorm >/dev/null && echo ok; exec sleep 60'" ||
-    fail "tmux new-session $1"
-}
-mcw_pid() { ps -o pid= --ppid "$($TM display -p -t "$1" '#{pane_pid}')" | tr -d ' '; }
 
 # 1-3. SIGHUP exits cleanly; SIGSEGV and SIGABRT die of the signal. All
 # three leave the terminal as they found it.
 for sig in HUP SEGV ABRT; do
   s=sig$sig
   run $s "ulimit -c 0; \"$MCWATCH\" $EP"
-  expect $s 5 "joined" "SIG$sig: monitor did not start"
-  [ "$($TM display -p -t $s '#{alternate_on}')" = 1 ] || fail "SIG$sig: not on the alternate screen"
-  pid=$(mcw_pid $s)
+  on $s; expect 5 "joined" "SIG$sig: monitor did not start"
+  [ "$(on $s; pane_flag alternate_on)" = 1 ] || fail "SIG$sig: not on the alternate screen"
+  pid=$(on $s; mcw_pid)
   [ -n "$pid" ] || fail "SIG$sig: cannot find mcwatch's pid"
   kill -$sig "$pid"
   case $sig in
@@ -56,45 +28,45 @@ for sig in HUP SEGV ABRT; do
     SEGV) want=139 ;;
     ABRT) want=134 ;;
   esac
-  expect $s 5 "^EXIT=$want$" "SIG$sig: exit status is not $want"
-  expect $s 1 "^icanon echo ?$" "SIG$sig: terminal modes not restored"
-  [ "$($TM display -p -t $s '#{alternate_on}')" = 0 ] || { dump $s; fail "SIG$sig: alternate screen still on"; }
-  [ "$($TM display -p -t $s '#{cursor_flag}')" = 1 ] || fail "SIG$sig: cursor still hidden"
+  on $s; expect 5 "^EXIT=$want$" "SIG$sig: exit status is not $want"
+  on $s; expect 1 "^icanon echo ?$" "SIG$sig: terminal modes not restored"
+  [ "$(on $s; pane_flag alternate_on)" = 0 ] || { dump $s; fail "SIG$sig: alternate screen still on"; }
+  [ "$(on $s; pane_flag cursor_flag)" = 1 ] || fail "SIG$sig: cursor still hidden"
   pass "SIG$sig restores the terminal (exit $want)"
 done
 
 # 4. A resize storm while datagrams flow: 50 sizes, from tiny to large.
 run storm "\"$MCWATCH\" $EP 239.255.9.2:9002%lo"
-expect storm 5 "joined" "storm: monitor did not start"
+on storm; expect 5 "joined" "storm: monitor did not start"
 "$TESTSEND" 239.255.9.1 9001 lo 400 --text "storm %n" --interval-ms 5 \
   --source 127.0.0.1 >/dev/null 2>&1 &
 tx=$!
 for i in $(seq 1 50); do
   w=$(((i * 37) % 220 + 5)) h=$(((i * 13) % 70 + 2))
-  $TM resize-window -t storm -x $w -y $h 2>/dev/null
+  on storm; resize "${w}x$h"
   sleep 0.02
 done
 wait $tx || fail "storm: testsend failed"
-$TM resize-window -t storm -x 100 -y 30
-pid=$(mcw_pid storm)
+on storm; resize 100x30
+pid=$(on storm; mcw_pid)
 [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || { dump storm; fail "storm: mcwatch died"; }
-expect storm 5 "^> 239\.255\.9\.1:9001 .*joined" "storm: screen not readable after the storm"
-expect storm 5 "storm 400" "storm: last datagram not shown"
-$TM send-keys -t storm q
-expect storm 5 "^EXIT=0$" "storm: quit did not exit 0"
-expect storm 1 "^icanon echo ?$" "storm: terminal modes not restored"
+on storm; expect 5 "^> 239\.255\.9\.1:9001 .*joined" "storm: screen not readable after the storm"
+on storm; expect 5 "storm 400" "storm: last datagram not shown"
+on storm; keys q
+on storm; expect 5 "^EXIT=0$" "storm: quit did not exit 0"
+on storm; expect 1 "^icanon echo ?$" "storm: terminal modes not restored"
 pass "50 resizes under traffic: still running, readable, clean exit"
 
 # 5. TERM set but empty: one line, exit 2.
 run empty "TERM= \"$MCWATCH\" $EP"
-expect empty 5 "^EXIT=2$" "empty TERM: not exit 2"
+on empty; expect 5 "^EXIT=2$" "empty TERM: not exit 2"
 [ "$(screen empty | grep -c '^mcwatch:')" = 1 ] && screen empty | grep -q -- "--headless" ||
   { dump empty; fail "empty TERM: expected one line naming --headless"; }
 pass "empty TERM: one line, exit 2"
 
 # 6. stdout a terminal but stdin not: one line suggesting --headless.
 run nostdin "\"$MCWATCH\" $EP </dev/null"
-expect nostdin 5 "^EXIT=2$" "stdin not a terminal: not exit 2"
+on nostdin; expect 5 "^EXIT=2$" "stdin not a terminal: not exit 2"
 [ "$(screen nostdin | grep -c '^mcwatch:')" = 1 ] && screen nostdin | grep -q -- "--headless" ||
   { dump nostdin; fail "stdin not a terminal: expected one line naming --headless"; }
 pass "stdin not a terminal: one line naming --headless, exit 2"

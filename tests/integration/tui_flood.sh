@@ -6,21 +6,13 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
-command -v tmux >/dev/null || fail "tmux is needed (apt-get install tmux)"
-
-TM="tmux -L mcwtest-$$ -f /dev/null"
+. "$(dirname "$0")/tui_lib.sh"
 SENDERS=()
-cleanup() {
-  for p in "${SENDERS[@]}"; do kill "$p" 2>/dev/null; done
-  $TM kill-server 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+at_exit 'for p in "${SENDERS[@]}"; do kill "$p" 2>/dev/null; done'
 
 LIMIT_MS=${MCW_KEY_LIMIT_MS:-500}
-screen() { $TM capture-pane -p -t mcw 2>/dev/null; }
-dump() { echo "--- screen ---" >&2; screen >&2; echo "---" >&2; }
-wait_screen() {
+# wait_fast SECS RE: like wait_screen, polling every 10 ms.
+wait_fast() {
   local secs=$1 re=$2 i
   for ((i = 0; i < secs * 100; i++)); do
     screen | grep -Eq -- "$re" && return 0
@@ -33,18 +25,16 @@ now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 timed_key() {
   local t0 t1
   t0=$(now_ms)
-  $TM send-keys -t mcw "$1"
-  wait_screen 3 "$2" || { dump; fail "key $1: screen never matched $2"; }
+  keys "$1"
+  wait_fast 3 "$2" || { dump; fail "key $1: screen never matched $2"; }
   t1=$(now_ms)
   echo "key $1 answered in $((t1 - t0)) ms under flood"
   [ $((t1 - t0)) -le "$LIMIT_MS" ] || fail "key $1 took $((t1 - t0)) ms (limit $LIMIT_MS)"
 }
 packets() { screen | grep -Eo "total [0-9,]+ pkts" | head -1 | tr -dc 0-9; }
 
-$TM new-session -d -s mcw -x 100 -y 30 \
-  "env LANG=C.UTF-8 sh -c '\"$MCWATCH\" 239.255.9.1:9001%lo 239.255.9.2:9002%lo; echo EXIT=\$?; exec sleep 60'" ||
-  fail "tmux new-session"
-wait_screen 5 "2 239\.255\.9\.2:9002%lo joined" || { dump; fail "groups not joined"; }
+start mcw 100x30 "\"$MCWATCH\" 239.255.9.1:9001%lo 239.255.9.2:9002%lo"
+expect 5 "2 239\.255\.9\.2:9002%lo joined" "groups not joined"
 
 "$TESTSEND" 239.255.9.1 9001 lo 1000000 --size 200 --source 127.0.0.1 >/dev/null &
 SENDERS+=($!)

@@ -6,9 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_hosts
-command -v tmux >/dev/null || fail "tmux is needed (apt-get install tmux)"
-TM="tmux -L mcwif-$$ -f /dev/null"
-trap '$TM kill-server 2>/dev/null' EXIT
+. "$(dirname "$0")/tui_lib.sh"
 
 # The sender is another host: a datagram from one of our own addresses
 # would be dropped as a martian on the way in.
@@ -19,31 +17,20 @@ ip -n peer addr add 10.79.0.2/24 dev mcwb
 ip link set mcwa up
 ip -n peer link set mcwb up
 
-screen() { $TM capture-pane -p -t mcw; }
-expect() {
-  local i
-  for ((i = 0; i < 100; i++)); do
-    screen | grep -Eq -- "$1" && return 0
-    sleep 0.05
-  done
-  screen >&2
-  fail "$2"
-}
-
-$TM new-session -d -s mcw -x 100 -y 30 "$MCWATCH 239.79.0.1:7100%mcwa"
-expect 'iface mcwa .*joined' "group not joined"
+start mcw 100x30 "\"$MCWATCH\" 239.79.0.1:7100%mcwa"
+expect 5 'iface mcwa .*joined' "group not joined"
 ip netns exec peer "$TESTSEND" 239.79.0.1 7100 mcwb 4 --text "before-%n" || fail send
-expect 'total 4 pkts' "4 datagrams not counted"
+expect 5 'total 4 pkts' "4 datagrams not counted"
 
 ip link set mcwa down
-expect 'waiting for mcwa to come back' "pane does not say it waits"
-expect 'mcwa is down; 1 group waiting' "status line does not say mcwa is down"
+expect 5 'waiting for mcwa to come back' "pane does not say it waits"
+expect 5 'mcwa is down; 1 group waiting' "status line does not say mcwa is down"
 
 ip link set mcwa up
-expect 'rejoined 239\.79\.0\.1:7100%mcwa' "no rejoin in the status line"
-expect 'iface mcwa .*joined' "state not back to joined"
+expect 5 'rejoined 239\.79\.0\.1:7100%mcwa' "no rejoin in the status line"
+expect 5 'iface mcwa .*joined' "state not back to joined"
 ip netns exec peer "$TESTSEND" 239.79.0.1 7100 mcwb 3 --text "after-%n" || fail send
-expect 'total 7 pkts' "traffic after the rejoin not counted"
-expect 'after-3' "new datagram not listed"
-$TM send-keys -t mcw q
+expect 5 'total 7 pkts' "traffic after the rejoin not counted"
+expect 5 'after-3' "new datagram not listed"
+keys q
 pass "interface down shows waiting and why; up rejoins; counting resumes (7 of 7)"

@@ -8,42 +8,13 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
-command -v tmux >/dev/null || fail "tmux is needed (apt-get install tmux)"
-
-TMP=$(mktemp -d)
-TM="tmux -L mcwtest-$$ -f /dev/null"
+. "$(dirname "$0")/tui_lib.sh"
 RECV_PID=
-cleanup() {
-  $TM kill-server 2>/dev/null
-  [ -n "$RECV_PID" ] && kill "$RECV_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+at_exit '[ -n "$RECV_PID" ] && kill "$RECV_PID" 2>/dev/null'
 
 G1=239.255.7.1 P1=7001 G2=239.255.7.2 P2=7002
 
-screen() { $TM capture-pane -p -t mcw 2>/dev/null; }
-dump() { echo "--- screen ---" >&2; screen >&2; echo "--------------" >&2; }
-# Waits up to $1 seconds for the screen to match the extended regex $2.
-wait_screen() {
-  local secs=$1 re=$2 i
-  for ((i = 0; i < secs * 20; i++)); do
-    screen | grep -Eq -- "$re" && return 0
-    sleep 0.05
-  done
-  return 1
-}
-expect() { wait_screen "$1" "$2" || { dump; fail "$3"; }; }
-# Asserts the screen does NOT match $1 (checked now, after any settling).
-expect_not() { ! screen | grep -Eq -- "$1" || { dump; fail "$2"; }; }
-keys() { $TM send-keys -t mcw "$@"; }
-typed() { $TM send-keys -t mcw -l "$1"; }
-send() { "$TESTSEND" "$@" >/dev/null || fail "testsend $*"; }
-
-$TM new-session -d -s mcw -x 100 -y 30 \
-  "env LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c '\"$MCWATCH\" $G1:$P1%lo; echo EXIT=\$?; exec sleep 60'" ||
-  fail "tmux new-session"
+start mcw 100x30 "\"$MCWATCH\" $G1:$P1%lo"
 
 # 1. The first group joins; datagrams show with their sender and count.
 expect 5 "> $G1:$P1 .*joined" "first group not joined"
@@ -108,12 +79,12 @@ expect 3 " #0 ping-from-tui" "own probe (sequence and text) not in the list"
 pass "s sends a message that a headless receiver gets"
 
 # 7. Hostile payload: OSC title and clear-screen stay escaped.
-TITLE_BEFORE=$($TM display -p -t mcw '#{pane_title}')
+TITLE_BEFORE=$(pane_flag pane_title)
 # ESC ] 0 ; pwned BEL, then " x ", ESC [ 2 J, " evil-end"
 send $G1 $P1 lo 1 --hex 1b5d303b70776e6564072078201b5b324a206576696c2d656e64 --sport 40003 --source 127.0.0.1
 expect 3 '\\x1b\]0;pwned\\x07 x \\x1b\[2J evil-end' "hostile payload not shown escaped"
 sleep 0.3
-TITLE_AFTER=$($TM display -p -t mcw '#{pane_title}')
+TITLE_AFTER=$(pane_flag pane_title)
 [ "$TITLE_AFTER" = "$TITLE_BEFORE" ] || fail "pane title changed to '$TITLE_AFTER'"
 case $TITLE_AFTER in *pwned*) fail "pane title was set by a payload" ;; esac
 expect 1 "hello-tui 5" "screen was cleared by a payload"
@@ -176,14 +147,14 @@ expect 3 "after-rejoin 2" "no traffic after rejoin"
 pass "help, inspector, filter, clear and the interface picker answer"
 
 # 15. Resize to 60x20 and back: still running and readable.
-$TM resize-window -t mcw -x 60 -y 20
+resize 60x20
 expect 3 "> $G1:$P1 " "header lost at 60x20"
 send $G1 $P1 lo 1 --text "small-screen" --sport 40001 --source 127.0.0.1
 expect 3 "small-screen" "no traffic shown at 60x20"
 [ "$(screen | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')" -le 60 ] ||
   fail "lines wider than 60 columns at 60x20"
 expect 1 "q Quit" "footer lost at 60x20"
-$TM resize-window -t mcw -x 100 -y 30
+resize 100x30
 expect 3 "Enter Inspect" "full footer not back at 100x30"
 expect 1 "^  SENDER +PACKETS +BYTES" "sender table not back at 100x30"
 pass "resize to 60x20 and back keeps it readable"
@@ -191,6 +162,6 @@ pass "resize to 60x20 and back keeps it readable"
 # 16. q quits with status 0 and gives the terminal back.
 keys q
 expect 5 "^EXIT=0$" "q did not exit with status 0"
-[ "$($TM display -p -t mcw '#{alternate_on}')" = 0 ] || fail "alternate screen still on"
+[ "$(pane_flag alternate_on)" = 0 ] || fail "alternate screen still on"
 expect_not "q Quit" "monitor still on screen after q"
 pass "q exits 0 and restores the terminal"

@@ -8,38 +8,14 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
-command -v tmux >/dev/null || fail "tmux is needed (apt-get install tmux)"
 command -v tcpdump >/dev/null || fail "tcpdump is needed (apt-get install tcpdump)"
 
-TMP=$(mktemp -d)
-TM="tmux -L mcwrec-$$ -f /dev/null"
-cleanup() {
-  $TM kill-server 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/tui_lib.sh"
 
 G=239.255.9.1 P=7901
-screen() { $TM capture-pane -p -t mcw 2>/dev/null; }
-dump() { echo "--- screen ---" >&2; screen >&2; echo "--------------" >&2; }
-wait_screen() {
-  local secs=$1 re=$2 i
-  for ((i = 0; i < secs * 20; i++)); do
-    screen | grep -Eq -- "$re" && return 0
-    sleep 0.05
-  done
-  return 1
-}
-expect() { wait_screen "$1" "$2" || { dump; fail "$3"; }; }
-keys() { $TM send-keys -t mcw "$@"; }
-typed() { $TM send-keys -t mcw -l "$1"; }
-send() { "$TESTSEND" "$@" >/dev/null || fail "testsend $*"; }
 count() { tcpdump -r "$1" -nn 2>/dev/null | grep -c "\.$2 > $G\.$P: UDP"; }
 
-$TM new-session -d -s mcw -x 120 -y 32 -c "$TMP" \
-  "env LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c '\"$MCWATCH\" $G:$P%lo; echo EXIT=\$?; exec sleep 60'" ||
-  fail "tmux new-session"
+start mcw 120x32 "\"$MCWATCH\" $G:$P%lo"
 expect 5 "> $G:$P .*joined" "group not joined"
 
 # 1. The doctor page.
@@ -74,16 +50,9 @@ tcpdump -r "$TMP/keys.pcap" -nn -A 2>/dev/null | grep -q "recorded-12" || fail "
 pass "w: records 12 datagrams, stops, file reads back"
 keys q
 expect 3 "EXIT=0" "q did not exit 0"
-$TM kill-server 2>/dev/null
-# A fresh server for the next part: a new session on the socket of a server
-# that is still shutting down fails now and then ("server exited
-# unexpectedly").
-TM="tmux -L mcwrec2-$$ -f /dev/null"
-
+tui_new_server
 # 3. --write from the start, closed complete by q.
-$TM new-session -d -s mcw -x 120 -y 32 \
-  "env LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c '\"$MCWATCH\" --write $TMP/start.pcap $G:$P%lo; echo EXIT=\$?; exec sleep 60'" ||
-  fail "tmux new-session"
+start mcw 120x32 "\"$MCWATCH\" --write $TMP/start.pcap $G:$P%lo"
 expect 5 "> $G:$P .*joined" "group not joined (--write)"
 expect 2 " mcwatch  REC" "REC marker missing (--write)"
 send $G $P lo 7 --text "start-%n" --sport 41003 --source 127.0.0.1

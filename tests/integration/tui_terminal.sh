@@ -8,40 +8,10 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
-command -v tmux >/dev/null || fail "tmux is needed (apt-get install tmux)"
-
-TMP=$(mktemp -d)
-TM="tmux -L mcwtest-$$ -f /dev/null"
-cleanup() {
-  $TM kill-server 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/tui_lib.sh"
 
 EP=239.255.8.1:8001%lo
 
-screen() { $TM capture-pane -p -t "$1" 2>/dev/null; }
-dump() { echo "--- screen $1 ---" >&2; screen "$1" >&2; echo "---" >&2; }
-# Waits up to $2 seconds for session $1's screen to match extended regex $3.
-wait_screen() {
-  local s=$1 secs=$2 re=$3 i
-  for ((i = 0; i < secs * 20; i++)); do
-    screen "$s" | grep -Eq -- "$re" && return 0
-    sleep 0.05
-  done
-  return 1
-}
-expect() { wait_screen "$1" "$2" "$3" || { dump "$1"; fail "$4"; }; }
-# Starts session $1 running the shell command $2, then prints the terminal
-# modes, and keeps the pane open for inspection (the shell survives Ctrl-C
-# by catching SIGINT; its child still gets the default disposition).
-run() {
-  $TM new-session -d -s "$1" -x 100 -y 30 \
-    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c 'trap : INT; $2; echo EXIT=\$?; stty -a | tr \" ;\" \"\\n\\n\" | grep -Ex -- \"-?(icanon|echo)\" | tr \"\\n\" \" \"; echo; exec sleep 60'" ||
-    fail "tmux new-session $1"
-}
-mcw_pid() { ps -o pid= --ppid "$($TM display -p -t "$1" '#{pane_pid}')" | tr -d ' '; }
 
 # 1. No terminal: one line pointing to --headless, exit 2.
 "$MCWATCH" "$EP" </dev/null >"$TMP/out" 2>"$TMP/err"
@@ -54,9 +24,9 @@ pass "no terminal: one line, exit 2"
 
 # 2. Unusable TERM values: one line, exit 2, no crash.
 run bad "env -u TERM \"$MCWATCH\" $EP; echo EXIT=\$?; TERM=dumb \"$MCWATCH\" $EP; echo EXIT=\$?; TERM=no-such-terminal \"$MCWATCH\" $EP"
-expect bad 5 "no-such-terminal.*--headless" "unknown TERM: no message"
-expect bad 1 "^mcwatch: TERM is not set" "unset TERM: no message"
-expect bad 1 "^mcwatch: terminal type 'dumb' cannot move the cursor" "TERM=dumb: no message"
+on bad; expect 5 "no-such-terminal.*--headless" "unknown TERM: no message"
+on bad; expect 1 "^mcwatch: TERM is not set" "unset TERM: no message"
+on bad; expect 1 "^mcwatch: terminal type 'dumb' cannot move the cursor" "TERM=dumb: no message"
 for ((i = 0; i < 100; i++)); do
   [ "$(screen bad | grep -c '^EXIT=2$')" = 3 ] && break
   sleep 0.05
@@ -67,30 +37,30 @@ pass "unset, dumb and unknown TERM: one line, exit 2"
 
 # 3. SIGTERM: terminal restored, exit 0.
 run term "\"$MCWATCH\" $EP"
-expect term 5 "> ${EP%\%*} .*joined" "monitor did not start"
-[ "$($TM display -p -t term '#{alternate_on}')" = 1 ] || fail "monitor not on the alternate screen"
-pid=$(mcw_pid term)
+on term; expect 5 "> ${EP%\%*} .*joined" "monitor did not start"
+[ "$(on term; pane_flag alternate_on)" = 1 ] || fail "monitor not on the alternate screen"
+pid=$(on term; mcw_pid)
 [ -n "$pid" ] || fail "cannot find mcwatch's pid"
 kill -TERM "$pid"
-expect term 5 "^EXIT=0$" "SIGTERM: not exit 0"
-expect term 1 "^icanon echo ?$" "SIGTERM: terminal modes not restored"
-[ "$($TM display -p -t term '#{alternate_on}')" = 0 ] || fail "SIGTERM: alternate screen still on"
+on term; expect 5 "^EXIT=0$" "SIGTERM: not exit 0"
+on term; expect 1 "^icanon echo ?$" "SIGTERM: terminal modes not restored"
+[ "$(on term; pane_flag alternate_on)" = 0 ] || fail "SIGTERM: alternate screen still on"
 pass "SIGTERM restores the terminal"
 
 # 4. Ctrl-C (SIGINT from the terminal): same.
 run int "\"$MCWATCH\" $EP"
-expect int 5 "> ${EP%\%*} .*joined" "monitor did not start"
-$TM send-keys -t int C-c
-expect int 5 "^EXIT=0$" "Ctrl-C: not exit 0"
-expect int 1 "^icanon echo ?$" "Ctrl-C: terminal modes not restored"
-[ "$($TM display -p -t int '#{alternate_on}')" = 0 ] || fail "Ctrl-C: alternate screen still on"
+on int; expect 5 "> ${EP%\%*} .*joined" "monitor did not start"
+on int; keys C-c
+on int; expect 5 "^EXIT=0$" "Ctrl-C: not exit 0"
+on int; expect 1 "^icanon echo ?$" "Ctrl-C: terminal modes not restored"
+[ "$(on int; pane_flag alternate_on)" = 0 ] || fail "Ctrl-C: alternate screen still on"
 pass "Ctrl-C restores the terminal"
 
 # 5. Colour where the terminal has it; none under NO_COLOR.
 run color "TERM=xterm-256color \"$MCWATCH\" $EP"
 run mono "TERM=xterm-256color NO_COLOR=1 \"$MCWATCH\" $EP"
-expect color 5 "joined" "colour session did not start"
-expect mono 5 "joined" "NO_COLOR session did not start"
+on color; expect 5 "joined" "colour session did not start"
+on mono; expect 5 "joined" "NO_COLOR session did not start"
 sleep 0.3
 esc=$(printf '\033')
 $TM capture-pane -p -e -t color | grep -Eq "$esc\\[([0-9;]*;)?3[0-7](;[0-9;]*)?m" ||
@@ -104,19 +74,19 @@ pass "colour when available, monochrome under NO_COLOR"
 # 6. Outside a UTF-8 locale, non-ASCII payload text is escaped too.
 $TM new-session -d -s ascii -x 100 -y 30 \
   "env LANG=C LC_ALL=C \"$MCWATCH\" $EP; exec sleep 60" || fail "tmux new-session ascii"
-expect ascii 5 "joined" "C-locale session did not start"
+on ascii; expect 5 "joined" "C-locale session did not start"
 "$TESTSEND" 239.255.8.1 8001 lo 1 --text "ascii héllo" --source 127.0.0.1 >/dev/null ||
   fail "testsend"
-expect ascii 3 'ascii h\\u\{00e9\}llo' "C locale: non-ASCII payload not escaped"
+on ascii; expect 3 'ascii h\\u\{00e9\}llo' "C locale: non-ASCII payload not escaped"
 pass "C locale: non-ASCII shown escaped"
 
 # 7. Grown into tiled panes, then quit: the shell's screen has no leftovers.
 run grow "\"$MCWATCH\" $EP 239.255.8.2:8002%lo"
-expect grow 5 "joined" "two-group session did not start"
-$TM resize-window -t grow -x 250 -y 70
+on grow; expect 5 "joined" "two-group session did not start"
+on grow; resize 250x70
 sleep 0.5
-$TM send-keys -t grow q
-expect grow 5 "^EXIT=0$" "grown session: not exit 0"
+on grow; keys q
+on grow; expect 5 "^EXIT=0$" "grown session: not exit 0"
 $TM capture-pane -p -t grow | grep -q '│\||' &&
   fail "grown session left the tile separator on the shell's screen"
 pass "grown to tiled panes and quit: no leftovers on the screen"
@@ -124,12 +94,12 @@ pass "grown to tiled panes and quit: no leftovers on the screen"
 # 8. More senders than rows: the first ones show, then "+ N more", none lost.
 $TM new-session -d -s many -x 80 -y 24 "\"$MCWATCH\" 239.255.8.3:8003%lo; exec sleep 60" ||
   fail "tmux new-session many"
-expect many 5 "joined" "many-senders session did not start"
+on many; expect 5 "joined" "many-senders session did not start"
 for p in $(seq 40001 40012); do
   "$TESTSEND" 239.255.8.3 8003 lo 1 --text "s$p" --sport $p --source 127.0.0.1 >/dev/null ||
     fail "testsend"
 done
-expect many 3 '\+ [0-9]+ more senders' "no '+ N more senders' line"
+on many; expect 3 '\+ [0-9]+ more senders' "no '+ N more senders' line"
 shown=$($TM capture-pane -p -t many | grep -Ec '^  127\.0\.0\.1:400[0-9]+ +[0-9]+ ')
 more=$($TM capture-pane -p -t many | grep -Eo '\+ [0-9]+ more' | grep -Eo '[0-9]+')
 [ $((shown + more)) = 12 ] || fail "sender table: $shown shown + $more more != 12"
@@ -141,9 +111,9 @@ pass "sender table: $shown senders shown, + $more more, none skipped"
 # 9. A join the kernel refuses: the pane says why, and the exit status is 1.
 if echo 0 >/proc/sys/net/ipv4/igmp_max_memberships 2>/dev/null; then
   run refused "\"$MCWATCH\" 239.255.8.4:8004%lo"
-  expect refused 5 "error: join 239\.255\.8\.4 on lo: No buffer space" "refused join not shown"
-  $TM send-keys -t refused q
-  expect refused 5 "^EXIT=1$" "refused join: exit status not 1"
+  on refused; expect 5 "error: join 239\.255\.8\.4 on lo: No buffer space" "refused join not shown"
+  on refused; keys q
+  on refused; expect 5 "^EXIT=1$" "refused join: exit status not 1"
   echo 20 >/proc/sys/net/ipv4/igmp_max_memberships
   pass "refused join shown in its pane; exit status 1"
 else

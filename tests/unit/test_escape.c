@@ -160,6 +160,40 @@ static long unescape(const char *s, uint8_t *out) {
   return (long)w;
 }
 
+/*
+ * True when every raw combining mark in out (mcw_escape's output) sits on a
+ * base character shown raw, at most MCW_ESC_MARKS_MAX of them: never at
+ * the start, after an escape, or after a backslash shown as "\\".
+ */
+static bool marks_on_bases(const char *out) {
+  const uint8_t *s = (const uint8_t *)out;
+  size_t n = strlen(out), i = 0;
+  int marks = -1; /* -1: nothing a mark could sit on */
+
+  while (i < n) {
+    uint32_t cp;
+    size_t k;
+    if (s[i] == '\\') { /* an escape: \\, \n, \xHH or \u{...} */
+      k = s[i + 1] == 'x' ? 4 : s[i + 1] == 'u' ? strcspn(out + i, "}") + 1 : 2;
+      i += k;
+      marks = -1;
+      continue;
+    }
+    k = mcw_escape_decode(s + i, n - i, &cp);
+    if (k == 0)
+      return false;
+    if (mcw_escape_cp_mark(cp)) {
+      if (marks < 0 || marks >= MCW_ESC_MARKS_MAX)
+        return false;
+      marks++;
+    } else {
+      marks = 0;
+    }
+    i += k;
+  }
+  return true;
+}
+
 static void test_ascii_passes(void **state) {
   assert_string_equal(ESC(""), "");
   assert_string_equal(ESC("hello, world ~!{}[]\"'`"),
@@ -212,6 +246,7 @@ static void test_terminal_attacks(void **state) {
     for (const char *p = out; *p != '\0'; p++)
       assert_true((uint8_t)*p >= 0x20 && (uint8_t)*p != 0x7f);
     assert_true(clean_utf8(out));
+    assert_true(marks_on_bases(out));
   }
 }
 
@@ -247,11 +282,15 @@ static void test_overlong(void **state) {
 static void test_surrogates_and_range(void **state) {
   assert_string_equal(ESC("\xed\xa0\x80"), "\\xed\\xa0\\x80");
   assert_string_equal(ESC("\xed\xbf\xbf"), "\\xed\\xbf\\xbf");
-  assert_string_equal(ESC("\xed\x9f\xbf"), "\xed\x9f\xbf"); /* U+D7FF */
+  assert_string_equal(ESC("\xed\x9e\xa3"), "\xed\x9e\xa3"); /* U+D7A3 */
+  /* U+D7FF (a Hangul final jamo) alone has no base: escaped. */
+  assert_string_equal(ESC("\xed\x9f\xbf"), "\\u{d7ff}");
   assert_string_equal(ESC("\xee\x80\x80"), "\xee\x80\x80"); /* U+E000 */
   assert_string_equal(ESC("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");
+  assert_string_equal(ESC("\xf4\x8f\xbf\xbd"),
+                      "\xf4\x8f\xbf\xbd"); /* U+10FFFD */
   assert_string_equal(ESC("\xf4\x8f\xbf\xbf"),
-                      "\xf4\x8f\xbf\xbf"); /* U+10FFFF */
+                      "\\u{10ffff}"); /* a noncharacter */
   assert_string_equal(ESC("\xf5\x80\x80\x80"), "\\xf5\\x80\\x80\\x80");
   assert_string_equal(ESC("\xf8\xfe\xff"), "\\xf8\\xfe\\xff");
   assert_string_equal(ESC("\xbf"), "\\xbf"); /* lone continuation */
@@ -276,10 +315,19 @@ static void test_bidi_and_invisible(void **state) {
          invisible operators, deprecated format controls, interlinear
          annotation, tags */
       0x200b, 0x200c, 0x2060, 0x2064, 0x206a, 0x206f, 0xfff9, 0xfffb, 0xe0000,
-      0xe0041, 0xe007f};
-  static const uint32_t passed[] = {0x061b, 0x061d, 0x200d,  0x2027,
-                                    0x202f, 0x2065, 0x2070,  0xfefe,
-                                    0xfffc, 0xff01, 0xdffff, 0xe0080};
+      0xe0041, 0xe007f,
+      /* zero width: every default-ignorable code point (the joiner, the
+         soft hyphen, the combining grapheme joiner, the Hangul fillers,
+         variation selectors...), the other format characters,
+         noncharacters, the unassigned planes 4 to 13 */
+      0x00ad, 0x034f, 0x115f, 0x1160, 0x17b4, 0x180b, 0x180e, 0x180f, 0x200d,
+      0x2065, 0x3164, 0xfe00, 0xfe0f, 0xffa0, 0xfff0, 0xfff8, 0x1bca0, 0x1d173,
+      0xe0080, 0xe0100, 0xe01ef, 0xe0fff, 0x0600, 0x06dd, 0x070f, 0x08e2,
+      0x110bd, 0x13430, 0xfdd0, 0xfdef, 0xfffe, 0xffff, 0x1fffe, 0x10ffff,
+      0x40000, 0xdffff};
+  static const uint32_t passed[] = {
+      0x061b, 0x061d, 0x2027, 0x202f, 0x2070, 0xfefe,  0xfffc,  0xff01,
+      0x00ac, 0x00ae, 0x115e, 0x3163, 0xffa1, 0xf0000, 0x30000, 0x1f600};
   uint8_t in[4];
   char expect[16];
 
@@ -306,9 +354,10 @@ static void test_multibyte_passes(void **state) {
                       "\xe6\x97\xa5\xe6\x9c\xac");
   assert_string_equal(ESC("\xf0\x9f\x98\x80!"), "\xf0\x9f\x98\x80!");
   assert_string_equal(ESC("\xe2\x82\xac 5"), "\xe2\x82\xac 5");
-  /* Emoji with a zero width joiner and a variation selector stay whole. */
+  /* A zero width joiner is escaped even inside an emoji sequence: how
+     wide the joined glyph is differs from one terminal to the next. */
   assert_string_equal(ESC("\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb"),
-                      "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb");
+                      "\xf0\x9f\x91\xa9\\u{200d}\xf0\x9f\x92\xbb");
 }
 
 static void test_ascii_flag(void **state) {
@@ -340,7 +389,7 @@ static const struct unit units[] = {
     {"\xe6\x97\xa5", "\xe6\x97\xa5", "\\u{65e5}"},
     {"\xc2\x9b", "\\u{009b}", "\\u{009b}"},
     {"\t", "\\t", "\\t"},
-    {"\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf", "\\u{10ffff}"},
+    {"\xf4\x8f\xbf\xbd", "\xf4\x8f\xbf\xbd", "\\u{10fffd}"},
     {"\x7f", "\\x7f", "\\x7f"},
     {"\xe2", "\\xe2", "\\xe2"}, /* truncated at the end of the input */
     {"\x82", "\\x82", "\\x82"},
@@ -481,10 +530,11 @@ static uint32_t rnd(void) {
 
 /* Fills buf with a mix of noise and near-miss UTF-8; returns its length. */
 static size_t random_buffer(uint8_t *buf, size_t max) {
-  static const uint32_t nasty[] = {0x80,    0x9b,     0x9f,     0x061c, 0x200e,
-                                   0x202e,  0x2066,   0x2069,   0x2028, 0xfeff,
-                                   0xd800,  0xdfff,   0x110000, 0xe9,   0x65e5,
-                                   0x1f600, 0x10ffff, 0x7ff,    0x800,  0xffff};
+  static const uint32_t nasty[] = {
+      0x80,   0x9b,    0x9f,     0x061c, 0x200e, 0x202e,   0x2066,
+      0x2069, 0x2028,  0xfeff,   0xd800, 0xdfff, 0x110000, 0xe9,
+      0x65e5, 0x1f600, 0x10ffff, 0x7ff,  0x800,  0xffff,   0x0301,
+      0x0301, 0x20dd,  0x1161,   0x200d, 0x00ad, 0x3164,   0xfe0f};
   static const char ascii[] = "\\\n\t\r\x1b\x7f\x07 ~Az";
   size_t n = 0, target = rnd() % (max - 4);
 
@@ -521,6 +571,95 @@ static size_t random_buffer(uint8_t *buf, size_t max) {
   return n;
 }
 
+static void test_zero_width(void **state) {
+  /* The characters that shifted rows on screen, alone and in text. */
+  static const uint32_t listed[] = {0x200d, 0x00ad, 0x034f, 0x115f,
+                                    0x1160, 0x3164, 0xffa0, 0x200b,
+                                    0x200c, 0x2060, 0xfeff, 0xfe0f};
+  for (size_t i = 0; i < MCW_ARRAY_LEN(listed); i++) {
+    uint8_t in[8] = {'a'};
+    char expect[32];
+    size_t n = encode(listed[i], in + 1);
+
+    in[n + 1] = 'b';
+    snprintf(expect, sizeof(expect), "a\\u{%04x}b", (unsigned)listed[i]);
+    assert_string_equal(esc(in, n + 2, 0), expect);
+    assert_true(mcw_escape_cp_unsafe(listed[i]));
+  }
+}
+
+static void test_combining_marks(void **state) {
+  /* On a base shown raw, marks pass: decomposed text reads as it is. */
+  assert_string_equal(ESC("e\xcc\x81t\xc3\xa9"), "e\xcc\x81t\xc3\xa9");
+  assert_string_equal(ESC(" \xcc\x81"), " \xcc\x81");
+  assert_string_equal(ESC("\xe6\x97\xa5\xe2\x83\x9d"),
+                      "\xe6\x97\xa5\xe2\x83\x9d");
+  /* Hangul: a leading jamo takes a vowel jamo; a vowel alone is escaped. */
+  assert_string_equal(ESC("\xe1\x84\x80\xe1\x85\xa1"),
+                      "\xe1\x84\x80\xe1\x85\xa1");
+  assert_string_equal(ESC("\xe1\x85\xa1"), "\\u{1161}");
+  /* Leading marks: at the start, after an escape, after a backslash. */
+  assert_string_equal(ESC("\xcc\x81"
+                          "ab"),
+                      "\\u{0301}ab");
+  assert_string_equal(ESC("\x1b\xcc\x81"), "\\x1b\\u{0301}");
+  assert_string_equal(ESC("\n\xcc\x81"), "\\n\\u{0301}");
+  assert_string_equal(ESC("\\\xcc\x81"), "\\\\\\u{0301}");
+  assert_string_equal(ESC("\xe2\x80\x8d\xcc\x81"), "\\u{200d}\\u{0301}");
+  assert_string_equal(ESC("\xff\xcc\x81"), "\\xff\\u{0301}");
+  /* Four marks on one base pass; the fifth and those after it do not. */
+  assert_string_equal(ESC("a\xcc\x81\xcc\x82\xcc\x83\xcc\x84"),
+                      "a\xcc\x81\xcc\x82\xcc\x83\xcc\x84");
+  assert_string_equal(
+      ESC("a\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x85\xcc\x86"
+          "b\xcc\x87"),
+      "a\xcc\x81\xcc\x82\xcc\x83\xcc\x84\\u{0305}\\u{0306}b\xcc\x87");
+  /* Outside UTF-8 every mark is escaped like any non-ASCII. */
+  assert_string_equal(ESCA("e\xcc\x81"), "e\\u{0301}");
+  assert_true(mcw_escape_cp_mark(0x0301));
+  assert_true(mcw_escape_cp_mark(0x20dd));
+  assert_true(mcw_escape_cp_mark(0x1161));
+  assert_false(mcw_escape_cp_mark(0x0300 - 1));
+  assert_false(mcw_escape_cp_mark('e'));
+  assert_false(mcw_escape_cp_mark(0x034f)); /* escaped always instead */
+  assert_false(mcw_escape_cp_mark(0x0903)); /* a spacing mark: one cell */
+}
+
+static void test_unit_state(void **state) {
+  unsigned st = MCW_ESC_NOBASE;
+  char u[MCW_ESC_UNIT_MAX];
+  size_t used;
+
+  /* A unit with no state is at the start of a text. */
+  assert_int_equal(
+      mcw_escape_unit((const uint8_t *)"\xcc\x81", 2, 0, NULL, u, &used), 8);
+  assert_memory_equal(u, "\\u{0301}", 8);
+  assert_int_equal(mcw_escape_unit((const uint8_t *)"e", 1, 0, &st, u, &used),
+                   1);
+  assert_int_equal(st, MCW_ESC_BASE);
+  assert_int_equal(
+      mcw_escape_unit((const uint8_t *)"\xcc\x81", 2, 0, &st, u, &used), 2);
+  assert_int_equal(st, MCW_ESC_BASE + 1);
+  assert_int_equal(
+      mcw_escape_unit((const uint8_t *)"\x07", 1, 0, &st, u, &used), 4);
+  assert_int_equal(st, MCW_ESC_NOBASE);
+  assert_int_equal(mcw_escape_cp(0x1f600, u), 9);
+  assert_memory_equal(u, "\\u{1f600}", 9);
+}
+
+static void test_message_flag(void **state) {
+  const char *raw = "--x\\\x1b]0;\xe2\x80\x8d\\x07";
+  char once[64], twice[64];
+
+  /* Backslashes pass, so text escaped already is not escaped again. */
+  mcw_escape((const uint8_t *)raw, strlen(raw), once, sizeof(once),
+             MCW_ESC_MESSAGE);
+  assert_string_equal(once, "--x\\\\x1b]0;\\u{200d}\\x07");
+  mcw_escape((const uint8_t *)once, strlen(once), twice, sizeof(twice),
+             MCW_ESC_MESSAGE);
+  assert_string_equal(twice, once);
+}
+
 static void test_property_random(void **state) {
   uint8_t in[128], back[4 * 128];
   char out[MCW_ESC_MAX(128)], small[64];
@@ -538,6 +677,7 @@ static void test_property_random(void **state) {
         assert_true((uint8_t)*p < 0x80);
     }
     assert_true(clean_utf8(out));
+    assert_true(marks_on_bases(out));
     /* The escape is lossless: undoing it gives back the input. */
     assert_int_equal(unescape(out, back), (long)n);
     assert_memory_equal(back, in, n);
@@ -567,6 +707,10 @@ int main(void) {
       cmocka_unit_test(test_worst_case_size),
       cmocka_unit_test(test_hex),
       cmocka_unit_test(test_decode),
+      cmocka_unit_test(test_zero_width),
+      cmocka_unit_test(test_combining_marks),
+      cmocka_unit_test(test_unit_state),
+      cmocka_unit_test(test_message_flag),
       cmocka_unit_test(test_property_random),
   };
 
