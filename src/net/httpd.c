@@ -102,6 +102,10 @@ int mcw_httpd_parse_listen(const char *text, struct mcw_httpd_listen *out,
     }
     text++;
     hlen -= 2;
+  } else if (memchr(text, ':', hlen) != NULL) {
+    snprintf(err, errlen, "%s: IPv6 goes in brackets, [%.*s]:%s", text,
+             (int)hlen, text, port_text);
+    return -EINVAL;
   }
   if (hlen >= sizeof(host)) {
     snprintf(err, errlen, "%.*s: address too long", (int)hlen, text);
