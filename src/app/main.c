@@ -109,10 +109,10 @@ static void usage(FILE *f) {
       "format\n"
       "                            (raw IP, nanosecond kernel timestamps; "
       "tcpdump -r)\n"
-      "      --metrics [ADDR]:PORT serve Prometheus metrics on http://ADDR:PORT/"
-      "metrics\n"
-      "                            (:PORT alone: 127.0.0.1 and ::1; see "
-      "docs/METRICS.md)\n"
+      "      --metrics [ADDR]:PORT serve Prometheus metrics at\n"
+      "                            http://ADDR:PORT/metrics (:PORT alone: "
+      "127.0.0.1\n"
+      "                            and ::1; see docs/METRICS.md)\n"
       "  -h, --help                show this help\n"
       "  -V, --version             show the version\n"
       "\n"
@@ -295,8 +295,8 @@ int main(int argc, char **argv) {
       o.write = optarg;
       break;
     case OPT_METRICS:
-      if (mcw_httpd_parse_listen(optarg, &o.metrics_listen, err,
-                                 sizeof(err)) < 0)
+      r = mcw_httpd_parse_listen(optarg, &o.metrics_listen, err, sizeof(err));
+      if (r < 0)
         mcw_cli_error("--metrics %s", err);
       o.metrics = true;
       break;
