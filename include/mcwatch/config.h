@@ -25,12 +25,12 @@ enum mcw_config_section {
 };
 
 /*
- * Receives one entry; returns 0, or -EINVAL with the reason in err (the
- * loader adds the file and line).
+ * Receives one entry and the line it is on; returns 0, or -EINVAL with
+ * the reason in err (the loader adds the file and line).
  */
 typedef int (*mcw_config_fn)(void *ctx, enum mcw_config_section section,
-                             const char *name, const char *value, char *err,
-                             size_t errlen);
+                             const char *name, const char *value,
+                             unsigned line, char *err, size_t errlen);
 
 /*
  * Reads the file at path and hands each entry to fn, in order, stopping at

@@ -2,9 +2,10 @@
  * The doctor explains why a joined group may see nothing. This header has
  * two halves. The pure half (src/core/doctor_parse.c, doctor_report.c)
  * reads the kernel's text files handed over as buffers (/proc/net/igmp,
- * igmp6, udp, udp6, route, ipv6_route, sysctl values, firewall rule dumps)
- * and holds a report: an array of checks, each ok, warning, failure or not
- * checked, with one plain sentence and the exact command that fixes it.
+ * igmp6, udp, udp6, route, ipv6_route, sysctl values), judges rp_filter
+ * (doctor_rpf.c), and holds a report: an array of checks, each ok,
+ * warning, failure or not checked, with one plain sentence and the exact
+ * command that fixes it. The firewall has its own judge (fwjudge.h).
  * The live half (src/net/doctor.c) reads the running system and fills a
  * report for one endpoint.
  */
@@ -63,21 +64,36 @@ size_t mcw_doctor_udp_bound(const char *text, uint16_t port,
 /*
  * Finds the interface of the longest matching route for addr in the text
  * of /proc/net/route (IPv4) or /proc/net/ipv6_route (IPv6) and writes its
- * name; returns the prefix length, or -ENOENT when no route matches.
+ * name; returns the prefix length, -ENOENT when no route matches, or
+ * -EHOSTUNREACH when the longest match is a blackhole, unreachable or
+ * prohibit route (ifname is then "").
  */
 int mcw_doctor_route_iface(const char *text, const struct mcw_addr *addr,
                            char *ifname, size_t len);
 /* Parses a sysctl value ("1\n"); returns 0 and sets *v, or -EINVAL. */
 int mcw_doctor_parse_long(const char *text, long *v);
+/* ---- pure: the rp_filter verdict (doctor_rpf.c) ---- */
+
+/* What the rp_filter verdict needs to know. */
+struct mcw_doctor_rpf {
+  long all, dev;           /* net.ipv4.conf.{all,IFACE}.rp_filter */
+  const char *ifname;      /* the arrival interface */
+  const char *source;      /* the sender's address, "" when any-source */
+  int route;               /* mcw_doctor_route_iface() for the source */
+  const char *route_iface; /* its interface ("" when none) */
+  bool default_route;      /* a usable default route exists */
+  bool iface_has_v4;       /* the arrival interface has an IPv4 address */
+};
+
 /*
- * Scans a firewall rule dump (nft list ruleset or iptables-save) for lines
- * that mention port (as "dport PORT", "--dport PORT" or ":PORT"), igmp or
- * multicast. Copies up to max of them (trimmed, each at most linelen) into
- * lines; *drops is set when one of them drops or rejects. Returns how many
- * lines matched in all.
+ * Judges whether the kernel's reverse-path filter lets the sender's
+ * multicast in on ifname (the mode is the larger of all and dev); writes
+ * one sentence into msg and the command that fixes it into fix ("" when
+ * none). Returns the check's status.
  */
-size_t mcw_doctor_fw_scan(const char *text, uint16_t port, char (*lines)[160],
-                          size_t max, bool *drops);
+enum mcw_doctor_status mcw_doctor_rpf_judge(const struct mcw_doctor_rpf *in,
+                                            char *msg, size_t mlen, char *fix,
+                                            size_t flen);
 
 /* ---- pure: the report (doctor_report.c) ---- */
 
@@ -92,7 +108,8 @@ enum mcw_doctor_status mcw_doctor_worst(const struct mcw_doctor_report *r);
 /* "ok", "warning", "failure", "not checked". */
 const char *mcw_doctor_status_name(enum mcw_doctor_status s);
 /* Writes the report as text lines ("  OK    route   ...", "fix: ...") into
- * j's buffer (used as a plain text buffer). */
+ * j's buffer (used as a plain text buffer); the endpoint, sentences and
+ * fixes pass through mcw_escape, since they carry names from outside. */
 void mcw_doctor_format_text(const struct mcw_doctor_report *r,
                             struct mcw_json *j);
 /* Writes one JSON object per check, one per line, into j. */

@@ -69,6 +69,23 @@ int mcw_engine_join(struct mcw_engine *e, const struct mcw_endpoint *ep,
                     char *err, size_t errlen);
 /* Leaves group i (state LEFT; figures are kept); 0, or -ENOENT. */
 int mcw_engine_leave(struct mcw_engine *e, size_t i);
+/*
+ * Joins group i again on a fresh socket, keeping its place in the list and
+ * its figures, ring and senders. With ep NULL it rejoins where it was (a
+ * left or failed group); with ep, it moves to ep (another interface). A
+ * join or error event is emitted. Returns 0, -ENOENT, or -errno with the
+ * reason in err (the group is then in state ERROR).
+ */
+int mcw_engine_rejoin(struct mcw_engine *e, size_t i,
+                      const struct mcw_endpoint *ep, char *err, size_t errlen);
+/*
+ * Sends one datagram to group i from the group's own sending socket, opened
+ * on the first send (TTL ttl, loopback on) and kept until the group is left,
+ * rejoined elsewhere or removed, so every datagram comes from one sender.
+ * Returns 0, or -errno with a sentence in err.
+ */
+int mcw_engine_send(struct mcw_engine *e, size_t i, const void *data,
+                    size_t len, int ttl, char *err, size_t errlen);
 /* Leaves group i if joined and drops it from the list; 0 or -ENOENT. */
 int mcw_engine_remove(struct mcw_engine *e, size_t i);
 /* Finds a group with this exact endpoint (any state); -1 when absent. */

@@ -58,6 +58,8 @@ struct mcw_group {
   struct mcw_ring ring;
   struct mcw_sender_table senders;
   struct mcw_alarms alarms; /* judged on the session's timer */
+  uint32_t own_probe_id;    /* probe sender id of this host's sends */
+  bool has_own_probe;       /* own_probe_id is set */
 };
 
 /* Stream health summed over a group's senders (see mcwatch/stream.h). */
@@ -93,6 +95,11 @@ void mcw_group_account(struct mcw_group *g, const struct mcw_datagram *d,
 void mcw_group_set_kernel_drops(struct mcw_group *g, uint64_t drops);
 /* Starts counting kernel drops of a new socket (after a rejoin). */
 void mcw_group_new_socket(struct mcw_group *g);
+/*
+ * Names the probe sender id this host sends to g with, so the sender whose
+ * probes carry it is marked `own` ("this host") from its next datagram on.
+ */
+void mcw_group_set_own_probe(struct mcw_group *g, uint32_t sender_id);
 /* Zeroes counters, history and senders; keeps state and endpoint. */
 void mcw_group_clear(struct mcw_group *g, int64_t mono_ns);
 /* Computes the group's figures at mono_ns. */

@@ -15,6 +15,7 @@
 
 #include "mcwatch/datagram.h"
 #include "mcwatch/endpoint.h"
+#include "mcwatch/sockerr.h"
 
 #define MCW_BATCH 64           /* datagrams per recvmmsg call */
 #define MCW_MAX_DATAGRAM 65536 /* receive buffer per datagram */
@@ -30,19 +31,32 @@ struct mcw_batch {
 };
 
 struct mcw_msock_info {
-  int rcvbuf; /* receive buffer the kernel granted */
+  int rcvbuf;              /* receive buffer the kernel granted */
+  bool reuseport;          /* shares the port through SO_REUSEPORT */
+  enum mcw_sock_step step; /* on failure, the step that failed */
 };
 
 /*
- * Opens a socket bound to ep's group and port, set for packet info,
- * timestamps and drop counts, and joins the group on ep->ifindex. Returns
- * the descriptor or -errno, with a sentence in err.
+ * Opens a socket bound to ep's group and port (SO_REUSEADDR set, and
+ * SO_REUSEPORT when the port's holder needs it and no socket is bound to
+ * the group address; docs/ARCHITECTURE.md), set for packet info, timestamps and
+ * drop counts, and joins the group on ep->ifindex. Returns the descriptor or
+ * -errno, with a sentence in err (escaped) naming the cause and the fix
+ * (src/core/sockerr.c) and info->step set to the step that failed.
  */
 int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
                    struct mcw_msock_info *info, char *err, size_t errlen);
 /* The socket's cumulative kernel drop counter (SO_MEMINFO); -errno if unknown.
  */
 int64_t mcw_msock_drops(int fd);
+/*
+ * Names the processes (other than this one) that hold a UDP socket bound to
+ * port ("pid 812 (socat), pid 903 (vlc)") in out, from /proc/net/udp, udp6
+ * and /proc/PID/fd; returns how many processes were found (0 when none could
+ * be seen, e.g. another user's without root). The names are raw: escape
+ * them before they reach a terminal.
+ */
+int mcw_msock_port_holders(uint16_t port, char *out, size_t len);
 /* Leaves ep's group on fd (errors ignored: the socket is closing anyway). */
 void mcw_msock_leave(int fd, const struct mcw_endpoint *ep);
 

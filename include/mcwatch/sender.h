@@ -8,6 +8,7 @@
 #ifndef MCWATCH_SENDER_H
 #define MCWATCH_SENDER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mcwatch/addr.h"
@@ -22,6 +23,7 @@ struct mcw_sender {
   int64_t last_ns;  /* wall clock */
   struct mcw_rate rate;
   struct mcw_stream stream; /* what it sends and how healthy that is */
+  bool own; /* sends this host's own probes (mcw_group_set_own_probe) */
 };
 
 struct mcw_sender_table {

@@ -43,10 +43,17 @@ struct mcw_options {
   struct mcw_engine_config engine;
   struct mcw_alarm_config alarm; /* --silence, --max-loss */
   bool ring_bell;                /* --bell: ring when an alarm is raised */
-  bool metrics;                  /* --metrics: serve /metrics on ... */
-  struct mcw_httpd_listen metrics_listen; /* ... these addresses */
+  bool mouse;                    /* TUI: clicks and wheel (--no-mouse) */
   struct mcw_endpoint *endpoints;
   size_t nendpoints;
+  const char **files;      /* -f channel lists, in order */
+  size_t nfiles;
+  const char *config_path; /* the config file being read, for messages */
+  char **owned;            /* option values copied from the config file */
+  size_t nowned;
+
+  bool metrics; /* --metrics: serve /metrics on metrics_listen */
+  struct mcw_httpd_listen metrics_listen;
 };
 
 /*
@@ -102,6 +109,11 @@ void mcw_print_version(FILE *f);
 
 /* Runs headless: JSON lines on stdout. Returns the exit code. */
 int mcw_run_headless(struct mcw_options *o);
+/*
+ * Binds key (as the config file names it: "a", "F2", "Ctrl-J", "Tab") to
+ * the screen UI's action; 0, or -1 with the reason in err.
+ */
+int mcw_ui_bind(const char *action, const char *key, char *err, size_t len);
 /* Runs the full-screen monitor. Returns the exit code. */
 int mcw_run_tui(struct mcw_options *o);
 /* Runs `mcwatch send` (argv[0] is "send"). Returns the exit code. */

@@ -19,6 +19,7 @@
 #include "mcwatch/escape.h"
 
 static const char *prefix = "mcwatch";
+static char where[300]; /* "FILE:LINE" while the config file is applied */
 static const char *help = "mcwatch --help";
 static const struct option *long_options;
 
@@ -28,6 +29,10 @@ void mcw_cli_init(const char *p, const char *help_command) {
 }
 
 void mcw_cli_long_options(const struct option *opts) { long_options = opts; }
+
+void mcw_cli_where(const char *w) {
+  snprintf(where, sizeof(where), "%s", w != NULL ? w : "");
+}
 
 unsigned mcw_cli_escape_flags(void) {
   const char *cs = nl_langinfo(CODESET);
@@ -59,8 +64,10 @@ void mcw_cli_error(const char *fmt, ...) {
   char msg[512], esc[MCW_ESC_MAX(sizeof(msg))];
   va_list ap;
 
+  int n = where[0] ? snprintf(msg, sizeof(msg), "%s: ", where) : 0;
+
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
+  vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
   va_end(ap);
   /* Messages quote arguments, file and interface names: never raw. */
   escape_text(msg, esc, sizeof(esc));

@@ -17,6 +17,8 @@ void mcw_cli_init(const char *prefix, const char *help_command);
  * among (getopt_long reports it like an unknown option); NULL forgets them.
  */
 void mcw_cli_long_options(const struct option *opts);
+/* Puts "FILE:LINE" before every error until called with NULL. */
+void mcw_cli_where(const char *where);
 /* Escape flags for text on stderr or stdout: ASCII only outside UTF-8. */
 unsigned mcw_cli_escape_flags(void);
 /* Prints "<prefix>: <message>" on stderr, the message escaped. */

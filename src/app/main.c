@@ -19,7 +19,9 @@
 
 #include "app.h"
 #include "cli.h"
+#include "mcwatch/chanlist.h"
 #include "mcwatch/common.h"
+#include "mcwatch/config.h"
 #include "mcwatch/escape.h"
 #include "mcwatch/ifscan.h"
 #include "mcwatch/json.h"
@@ -34,6 +36,13 @@ enum {
   OPT_RCVBUF,
   OPT_MAX_SENDERS,
   OPT_NO_COLOR,
+  OPT_CONFIG,
+  OPT_NO_CONFIG,
+  OPT_SILENCE,
+  OPT_MAX_LOSS,
+  OPT_BELL,
+  OPT_NO_BELL,
+  OPT_NO_MOUSE,
   OPT_METRICS,
 };
 
@@ -53,6 +62,14 @@ static const struct option long_options[] = {
     {"max-senders", required_argument, NULL, OPT_MAX_SENDERS},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"write", required_argument, NULL, 'w'},
+    {"file", required_argument, NULL, 'f'},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"silence", required_argument, NULL, OPT_SILENCE},
+    {"max-loss", required_argument, NULL, OPT_MAX_LOSS},
+    {"bell", no_argument, NULL, OPT_BELL},
+    {"no-bell", no_argument, NULL, OPT_NO_BELL},
+    {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -62,6 +79,7 @@ static const struct option long_options[] = {
 static void usage(FILE *f) {
   fputs(
       "Usage: mcwatch [OPTIONS] GROUP:PORT[@SOURCE][%IFACE]...\n"
+      "       mcwatch [OPTIONS] -f CHANNELS [GROUP:PORT...]\n"
       "       mcwatch --demo [--headless]\n"
       "       mcwatch --list-interfaces [--json]\n"
       "       mcwatch send [OPTIONS] GROUP:PORT[%IFACE]...  (see mcwatch "
@@ -105,6 +123,24 @@ static void usage(FILE *f) {
       "      --max-senders N       senders tracked per group (default 256)\n"
       "      --no-color            no colours in the screen UI (also "
       "NO_COLOR)\n"
+      "  -f, --file FILE           watch the channels of FILE (repeatable): "
+      "lines\n"
+      "                            \"ENDPOINT LABEL\", an M3U playlist "
+      "(udp://, rtp://)\n"
+      "                            or an SDP file\n"
+      "      --silence SECONDS     alarm when a group that received is silent "
+      "this\n"
+      "                            long (default 3)\n"
+      "      --max-loss PCT        alarm when loss over 10 s passes PCT "
+      "(default 0:\n"
+      "                            any loss)\n"
+      "      --bell, --no-bell     ring the terminal bell when an alarm is "
+      "raised\n"
+      "      --no-mouse            do not read the mouse in the screen UI\n"
+      "      --config FILE         read defaults and keys from FILE (default\n"
+      "                            $XDG_CONFIG_HOME/mcwatch/config or\n"
+      "                            ~/.config/mcwatch/config)\n"
+      "      --no-config           read no config file\n"
       "  -w, --write FILE          record received datagrams to FILE in pcap "
       "format\n"
       "                            (raw IP, nanosecond kernel timestamps; "
@@ -214,12 +250,230 @@ static void add_endpoint(struct mcw_options *o, const struct mcw_endpoint *ep,
   o->endpoints[o->nendpoints++] = *ep;
 }
 
+#define SHORT_OPTS ":HLi:n:d:w:f:hV"
+
+/* Sets what one option (from the command line or the config) asks for. */
+static void apply_option(struct mcw_options *o, int c, const char *arg) {
+  switch (c) {
+  case 'H':
+    o->headless = true;
+    break;
+  case OPT_DEMO:
+    o->demo = true;
+    break;
+  case 'L':
+    o->list_interfaces = true;
+    break;
+  case OPT_JSON:
+    o->json = true;
+    break;
+  case 'i':
+    if (arg[0] == '\0')
+      mcw_cli_error("--iface: empty interface name");
+    o->iface = arg;
+    break;
+  case 'n':
+    o->count = mcw_cli_whole("--count", arg, 1, UINT64_MAX);
+    break;
+  case 'd':
+    o->duration = mcw_cli_decimal("--duration", arg, 0, 31536000, false);
+    break;
+  case OPT_INTERVAL:
+    o->interval = mcw_cli_decimal("--interval", arg, 0, 86400, true);
+    if (o->interval > 0 && o->interval < 0.01)
+      mcw_cli_error("--interval %s: under 0.01 s", arg);
+    break;
+  case OPT_STATS_ONLY:
+    o->stats_only = true;
+    break;
+  case OPT_HISTORY:
+    o->engine.group.history =
+        (uint32_t)mcw_cli_whole("--history", arg, 1, 1000000);
+    break;
+  case OPT_SNAP:
+    o->engine.group.snap = (uint32_t)mcw_cli_whole("--snap", arg, 0, 4096);
+    break;
+  case OPT_RCVBUF:
+    o->engine.rcvbuf =
+        (int)mcw_cli_whole("--rcvbuf", arg, 0, 1024u * 1024 * 1024);
+    break;
+  case OPT_MAX_SENDERS:
+    o->engine.group.max_senders =
+        (uint32_t)mcw_cli_whole("--max-senders", arg, 1, 65536);
+    break;
+  case OPT_NO_COLOR:
+    o->color = false;
+    break;
+  case 'w':
+    if (arg[0] == '\0')
+      mcw_cli_error("--write: empty file name");
+    o->write = arg;
+    break;
+  case 'f':
+    if (arg[0] == '\0')
+      mcw_cli_error("--file: empty file name");
+    o->files = mcw_xrealloc(o->files, (o->nfiles + 1) * sizeof(*o->files));
+    o->files[o->nfiles++] = arg;
+    break;
+  case OPT_SILENCE:
+    o->alarm.silence_s = mcw_cli_decimal("--silence", arg, 0.1, 86400, false);
+    break;
+  case OPT_MAX_LOSS:
+    o->alarm.max_loss_pct = mcw_cli_decimal("--max-loss", arg, 0, 100, true);
+    break;
+  case OPT_BELL:
+    o->ring_bell = true;
+    break;
+  case OPT_NO_BELL:
+    o->ring_bell = false;
+    break;
+  case OPT_NO_MOUSE:
+    o->mouse = false;
+    break;
+  case OPT_METRICS: {
+    char err[256];
+    if (mcw_httpd_parse_listen(arg, &o->metrics_listen, err, sizeof(err)) < 0)
+      mcw_cli_error("--metrics %s", err);
+    o->metrics = true;
+    break;
+  }
+  }
+}
+
+/* Options that make no sense as a default. */
+static bool config_refuses(int c) {
+  return c == 'h' || c == 'V' || c == OPT_CONFIG || c == OPT_NO_CONFIG ||
+         c == 'L' || c == OPT_JSON || c == OPT_DEMO || c == 'n' || c == 'd';
+}
+
+/* One entry of the config file: an option's default, or a key. */
+static int config_entry(void *ctx, enum mcw_config_section sec,
+                        const char *name, const char *value, unsigned line,
+                        char *err, size_t errlen) {
+  struct mcw_options *o = ctx;
+  const char *path = o->config_path;
+  char here[300], no[80];
+  int flag;
+
+  snprintf(here, sizeof(here), "%s:%u", path, line);
+  if (sec == MCW_CONFIG_KEYS)
+    return mcw_ui_bind(name, value, err, errlen) == 0 ? 0 : -EINVAL;
+  snprintf(no, sizeof(no), "no-%s", name);
+  for (const struct option *opt = long_options; opt->name != NULL; opt++) {
+    bool negated = strcmp(opt->name, no) == 0;
+    if (strcmp(opt->name, name) != 0 && !negated)
+      continue;
+    if (config_refuses(opt->val)) {
+      snprintf(err, errlen, "%s: not a default the config file can set", name);
+      return -EINVAL;
+    }
+    mcw_cli_where(here); /* errors name the file and the line */
+    if (opt->has_arg == no_argument) {
+      flag = mcw_config_bool(value);
+      if (flag < 0) {
+        snprintf(err, errlen, "%s = %.40s: say yes or no", name, value);
+        mcw_cli_where(NULL);
+        return -EINVAL;
+      }
+      if (flag != negated) /* "bell = yes", "color = no" (--no-color) */
+        apply_option(o, opt->val, "");
+    } else {
+      /* The value must outlive the parser: the options keep pointers. */
+      char *copy = mcw_xstrdup(value);
+      o->owned = mcw_xrealloc(o->owned, (o->nowned + 1) * sizeof(*o->owned));
+      o->owned[o->nowned++] = copy;
+      apply_option(o, opt->val, copy);
+    }
+    mcw_cli_where(NULL);
+    return 0;
+  }
+  snprintf(err, errlen,
+           "%s: no such option (any long option of mcwatch "
+           "--help, without the dashes)",
+           name);
+  return -EINVAL;
+}
+
+/* Reads the config file: path, or the default one when it exists. */
+static void load_config(struct mcw_options *o, const char *path) {
+  char buf[512], err[600];
+  int r;
+
+  if (path == NULL)
+    path = mcw_config_default_path(buf, sizeof(buf));
+  if (path == NULL)
+    return;
+  o->config_path = path;
+  r = mcw_config_load(path, o->config_path != buf, config_entry, o, err,
+                      sizeof(err));
+  o->config_path = NULL;
+  if (r < 0)
+    mcw_cli_error("config: %s", err);
+}
+
+/* Reads a whole channel list (at most 64 MiB); "-" is standard input. */
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+  size_t cap = 1 << 16, n = 0;
+  char *buf;
+
+  if (f == NULL)
+    mcw_cli_error("--file %s: %s", path, strerror(errno));
+  buf = mcw_xmalloc(cap);
+  for (;;) {
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0)
+      break;
+    if (n == cap) {
+      if (cap >= (64u << 20))
+        mcw_cli_error("--file %s: larger than 64 MiB", path);
+      cap *= 2;
+      buf = mcw_xrealloc(buf, cap);
+    }
+  }
+  if (ferror(f))
+    mcw_cli_error("--file %s: %s", path, strerror(errno));
+  if (f != stdin)
+    fclose(f);
+  *len = n;
+  return buf;
+}
+
+/* Adds every channel of a list file, resolved like the command line's. */
+static void add_file(struct mcw_options *o, const char *path,
+                     const struct mcw_iface_list *ifaces, const char *def) {
+  struct mcw_chanlist list = {0};
+  size_t len;
+  char *text = slurp(path, &len), err[600], where[400];
+  struct mcw_endpoint *all = mcw_xcalloc(ifaces->count + 1, sizeof(*all));
+
+  if (mcw_chanlist_parse(path, text, len, MCW_CHANLIST_AUTO, &list, err,
+                         sizeof(err)) < 0)
+    mcw_cli_error("%s", err);
+  for (size_t i = 0; i < list.n; i++) {
+    int n = mcw_endpoint_resolve_all(&list.v[i].ep, ifaces, def, all,
+                                     ifaces->count + 1, err, sizeof(err));
+    snprintf(where, sizeof(where), "%s:%u", path, list.v[i].line);
+    if (n < 0)
+      mcw_cli_error("%s: %s", where, err);
+    for (int k = 0; k < n; k++) {
+      mcw_strlcpy(all[k].label, list.v[i].ep.label, sizeof(all[k].label));
+      add_endpoint(o, &all[k], where);
+    }
+  }
+  free(all);
+  free(text);
+  mcw_chanlist_free(&list);
+}
+
 int main(int argc, char **argv) {
   struct mcw_options o;
   struct mcw_iface_list ifaces;
   struct mcw_demo_prep prep;
   char err[256], defiface[IF_NAMESIZE] = "lo";
-  const char *def;
+  const char *def, *config = NULL;
+  bool no_config = false;
   int c, r;
 
   /* The character set decides how names are escaped in messages. */
@@ -234,81 +488,40 @@ int main(int argc, char **argv) {
   o.color = getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0';
   mcw_engine_config_default(&o.engine);
   mcw_alarm_config_default(&o.alarm);
+  o.mouse = true;
 
   opterr = 0;
   mcw_cli_long_options(long_options);
-  while ((c = getopt_long(argc, argv, ":HLi:n:d:w:hV", long_options, NULL)) !=
-         -1) {
-    switch (c) {
-    case 'H':
-      o.headless = true;
-      break;
-    case OPT_DEMO:
-      o.demo = true;
-      break;
-    case 'L':
-      o.list_interfaces = true;
-      break;
-    case OPT_JSON:
-      o.json = true;
-      break;
-    case 'i':
-      if (optarg[0] == '\0')
-        mcw_cli_error("--iface: empty interface name");
-      o.iface = optarg;
-      break;
-    case 'n':
-      o.count = mcw_cli_whole("--count", optarg, 1, UINT64_MAX);
-      break;
-    case 'd':
-      o.duration = mcw_cli_decimal("--duration", optarg, 0, 31536000, false);
-      break;
-    case OPT_INTERVAL:
-      o.interval = mcw_cli_decimal("--interval", optarg, 0, 86400, true);
-      if (o.interval > 0 && o.interval < 0.01)
-        mcw_cli_error("--interval %s: under 0.01 s", optarg);
-      break;
-    case OPT_STATS_ONLY:
-      o.stats_only = true;
-      break;
-    case OPT_HISTORY:
-      o.engine.group.history =
-          (uint32_t)mcw_cli_whole("--history", optarg, 1, 1000000);
-      break;
-    case OPT_SNAP:
-      o.engine.group.snap = (uint32_t)mcw_cli_whole("--snap", optarg, 0, 4096);
-      break;
-    case OPT_RCVBUF:
-      o.engine.rcvbuf =
-          (int)mcw_cli_whole("--rcvbuf", optarg, 0, 1024u * 1024 * 1024);
-      break;
-    case OPT_MAX_SENDERS:
-      o.engine.group.max_senders =
-          (uint32_t)mcw_cli_whole("--max-senders", optarg, 1, 65536);
-      break;
-    case OPT_NO_COLOR:
-      o.color = false;
-      break;
-    case 'w':
-      if (optarg[0] == '\0')
-        mcw_cli_error("--write: empty file name");
-      o.write = optarg;
-      break;
-    case OPT_METRICS:
-      r = mcw_httpd_parse_listen(optarg, &o.metrics_listen, err, sizeof(err));
-      if (r < 0)
-        mcw_cli_error("--metrics %s", err);
-      o.metrics = true;
-      break;
-    case 'h':
+  /* First pass: only --config and --no-config, so the file's defaults go
+     in before the command line, which overrides them. */
+  {
+    /* On a copy: getopt_long moves the arguments it passes over. */
+    char **copy = mcw_xcalloc((size_t)argc + 1, sizeof(*copy));
+    memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+    while ((c = getopt_long(argc, copy, SHORT_OPTS, long_options, NULL)) != -1)
+      if (c == OPT_CONFIG)
+        config = optarg;
+      else if (c == OPT_NO_CONFIG)
+        no_config = true;
+    free(copy);
+  }
+  if (!no_config)
+    load_config(&o, config);
+  optind = 0;
+  while ((c = getopt_long(argc, argv, SHORT_OPTS, long_options, NULL)) != -1) {
+    if (c == OPT_CONFIG || c == OPT_NO_CONFIG)
+      continue;
+    if (c == 'h') {
       usage(stdout);
       return MCW_EXIT_OK;
-    case 'V':
+    }
+    if (c == 'V') {
       mcw_print_version(stdout);
       return MCW_EXIT_OK;
-    default: /* ':' (a value is missing) or '?' (unknown) */
-      mcw_cli_bad_option(c, argv, optind, optopt);
     }
+    if (c == ':' || c == '?')
+      mcw_cli_bad_option(c, argv, optind, optopt);
+    apply_option(&o, c, optarg);
   }
 
   if (o.list_interfaces && (o.demo || o.headless || optind < argc))
@@ -316,8 +529,9 @@ int main(int argc, char **argv) {
   if (o.json && !o.list_interfaces)
     mcw_cli_error("--json goes with --list-interfaces (headless output is "
                   "always JSON)");
-  if (!o.demo && !o.list_interfaces && optind >= argc)
-    mcw_cli_error("no group to watch; give GROUP:PORT, or try --demo");
+  if (!o.demo && !o.list_interfaces && optind >= argc && o.nfiles == 0)
+    mcw_cli_error("no group to watch; give GROUP:PORT or -f FILE, or try "
+                  "--demo");
   if (o.write != NULL && o.list_interfaces)
     mcw_cli_error("--write goes with watching groups, not --list-interfaces");
   if (o.metrics && o.list_interfaces)
@@ -369,6 +583,8 @@ int main(int argc, char **argv) {
     }
     add_endpoint(&o, &ep, MCW_DEMO_GROUP);
   }
+  for (size_t i = 0; i < o.nfiles; i++)
+    add_file(&o, o.files[i], &ifaces, def);
   for (int i = optind; i < argc; i++) {
     struct mcw_endpoint ep, *all;
     int n;
@@ -400,5 +616,9 @@ int main(int argc, char **argv) {
   if (o.demo)
     mcw_demo_restore(&prep);
   free(o.endpoints);
+  free(o.files);
+  for (size_t i = 0; i < o.nowned; i++)
+    free(o.owned[i]);
+  free(o.owned);
   return r;
 }

@@ -3,7 +3,9 @@
  * calls handle() for each "name = value" with its section, and returns
  * the number of the first line that failed, be it a syntax error or an
  * entry our callback refused. The reason is kept in struct load; once one
- * entry failed, later ones are not applied.
+ * entry failed, later ones are not applied. inih reads through our
+ * reader (next_line), which counts lines, so the callback is told where
+ * each entry stands (Debian builds inih without INI_HANDLER_LINENO).
  */
 #include "mcwatch/config.h"
 
@@ -22,7 +24,32 @@ struct load {
   void *ctx;
   bool failed;
   char why[400];
+  FILE *f;          /* reading a file, or */
+  const char *text; /* a string */
+  unsigned line;    /* lines handed to inih so far */
 };
+
+/* inih's reader: one line (fgets-like) from the file or the string. */
+static char *next_line(char *str, int num, void *stream) {
+  struct load *l = stream;
+  char *r = NULL;
+
+  if (l->f != NULL) {
+    r = fgets(str, num, l->f);
+  } else if (l->text != NULL && *l->text != '\0' && num > 1) {
+    const char *nl = strchr(l->text, '\n');
+    size_t n = nl ? (size_t)(nl - l->text) + 1 : strlen(l->text);
+    if (n > (size_t)num - 1)
+      n = (size_t)num - 1;
+    memcpy(str, l->text, n);
+    str[n] = '\0';
+    l->text += n;
+    r = str;
+  }
+  if (r != NULL && (strchr(r, '\n') != NULL || l->f == NULL || feof(l->f)))
+    l->line++;
+  return r;
+}
 
 static int handle(void *user, const char *section, const char *name,
                   const char *value) {
@@ -45,7 +72,7 @@ static int handle(void *user, const char *section, const char *name,
     l->failed = true;
     return 0;
   }
-  if (l->fn(l->ctx, sec, name, value, l->why, sizeof(l->why)) < 0) {
+  if (l->fn(l->ctx, sec, name, value, l->line, l->why, sizeof(l->why)) < 0) {
     l->failed = true;
     return 0;
   }
@@ -74,13 +101,14 @@ static int finish(const char *name, int line, struct load *l, char *err,
 
 int mcw_config_parse(const char *name, const char *text, mcw_config_fn fn,
                      void *ctx, char *err, size_t errlen) {
-  struct load l = {fn, ctx, false, ""};
-  return finish(name, ini_parse_string(text, handle, &l), &l, err, errlen);
+  struct load l = {fn, ctx, false, "", NULL, text, 0};
+  return finish(name, ini_parse_stream(next_line, &l, handle, &l), &l, err,
+                errlen);
 }
 
 int mcw_config_load(const char *path, bool required, mcw_config_fn fn,
                     void *ctx, char *err, size_t errlen) {
-  struct load l = {fn, ctx, false, ""};
+  struct load l = {fn, ctx, false, "", NULL, NULL, 0};
   FILE *f = fopen(path, "r");
   int line;
 
@@ -94,7 +122,8 @@ int mcw_config_load(const char *path, bool required, mcw_config_fn fn,
     snprintf(err, errlen, "%s: %s", shown, strerror(e));
     return -e;
   }
-  line = ini_parse_file(f, handle, &l);
+  l.f = f;
+  line = ini_parse_stream(next_line, &l, handle, &l);
   if (line == 0 && ferror(f))
     line = -1;
   fclose(f);

@@ -154,6 +154,7 @@ int mcw_doctor_route_iface(const char *text, const struct mcw_addr *addr,
   char line[512];
   const char *p = text;
   int best = -1;
+  bool best_reject = false;
   unsigned long best_metric = 0;
 
   while (next_line(&p, line, sizeof(line))) {
@@ -161,6 +162,7 @@ int mcw_doctor_route_iface(const char *text, const struct mcw_addr *addr,
     unsigned flags, plen = 0;
     unsigned long metric;
     uint8_t d[16] = {0}, m[4];
+    bool reject;
 
     if (addr->family == AF_INET) {
       /* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
@@ -180,16 +182,22 @@ int mcw_doctor_route_iface(const char *text, const struct mcw_addr *addr,
         continue;
       flags |= RTF_UP_FLAG;
     }
-    if (!(flags & RTF_UP_FLAG) || (flags & RTF_REJECT_FLAG) ||
-        strcmp(name, "*") == 0 || !prefix_match(d, addr->bytes, (int)plen))
+    if (!(flags & RTF_UP_FLAG) || !prefix_match(d, addr->bytes, (int)plen))
       continue;
+    /* Unreachable and prohibit routes carry RTF_REJECT; a blackhole shows
+       as device "*". Either ends the lookup: the longest match wins even
+       when it leads nowhere. */
+    reject = (flags & RTF_REJECT_FLAG) || strcmp(name, "*") == 0;
     if ((int)plen > best || ((int)plen == best && metric < best_metric)) {
       best = (int)plen;
       best_metric = metric;
-      mcw_strlcpy(ifname, name, len);
+      best_reject = reject;
+      mcw_strlcpy(ifname, reject ? "" : name, len);
     }
   }
-  return best >= 0 ? best : -ENOENT;
+  if (best < 0)
+    return -ENOENT;
+  return best_reject ? -EHOSTUNREACH : best;
 }
 
 int mcw_doctor_parse_long(const char *text, long *v) {
@@ -206,53 +214,4 @@ int mcw_doctor_parse_long(const char *text, long *v) {
   while (isspace((unsigned char)*end))
     end++;
   return *end == '\0' ? 0 : -EINVAL;
-}
-
-/* True when the decimal number port stands alone in s after a port word. */
-static bool mentions_port(const char *s, uint16_t port) {
-  char num[8];
-  size_t n = (size_t)snprintf(num, sizeof(num), "%u", port);
-
-  if (strstr(s, "port") == NULL)
-    return false;
-  for (const char *q = strstr(s, num); q != NULL; q = strstr(q + 1, num)) {
-    bool before = q == s || !isalnum((unsigned char)q[-1]);
-    bool after = !isalnum((unsigned char)q[n]);
-    if (before && after && q > s && q[-1] != '.')
-      return true;
-  }
-  return false;
-}
-
-static bool mentions_multicast(const char *s) {
-  return strstr(s, "igmp") != NULL || strstr(s, "multicast") != NULL ||
-         strstr(s, "224.0.0.0/4") != NULL || strstr(s, "ff00::/8") != NULL;
-}
-
-size_t mcw_doctor_fw_scan(const char *text, uint16_t port, char (*lines)[160],
-                          size_t max, bool *drops) {
-  char line[1024];
-  const char *p = text;
-  size_t n = 0;
-
-  *drops = false;
-  while (next_line(&p, line, sizeof(line))) {
-    const char *s = line;
-    char low[1024];
-    size_t i;
-
-    for (i = 0; line[i] != '\0'; i++)
-      low[i] = (char)tolower((unsigned char)line[i]);
-    low[i] = '\0';
-    if (!mentions_port(low, port) && !mentions_multicast(low))
-      continue;
-    if (strstr(low, "drop") != NULL || strstr(low, "reject") != NULL)
-      *drops = true;
-    while (isspace((unsigned char)*s))
-      s++;
-    if (n < max)
-      mcw_strlcpy(lines[n], s, sizeof(lines[n]));
-    n++;
-  }
-  return n;
 }

@@ -11,6 +11,7 @@
 
 #include "mcwatch/common.h"
 #include "mcwatch/doctor.h"
+#include "mcwatch/escape.h"
 
 struct mcw_doctor_check *mcw_doctor_add(struct mcw_doctor_report *r,
                                         const char *name,
@@ -53,21 +54,37 @@ static void put(struct mcw_json *j, const char *s) {
   mcw_json_raw(j, s, strlen(s));
 }
 
+/* Appends s to j through the escaper: the sentences carry interface names,
+ * table and chain names and program names from outside, which may hold
+ * terminal escapes. */
+static void put_escaped(struct mcw_json *j, const char *s) {
+  size_t n = strlen(s);
+  char *out = mcw_xmalloc(MCW_ESC_MAX(n));
+
+  mcw_escape((const uint8_t *)s, n, out, MCW_ESC_MAX(n), 0);
+  put(j, out);
+  free(out);
+}
+
 void mcw_doctor_format_text(const struct mcw_doctor_report *r,
                             struct mcw_json *j) {
   static const char *tags[] = {"OK  ", "WARN", "FAIL", "SKIP"};
-  char line[600];
+  char line[64];
 
-  snprintf(line, sizeof(line), "mcwatch doctor %s\n", r->endpoint);
-  put(j, line);
+  put(j, "mcwatch doctor ");
+  put_escaped(j, r->endpoint);
+  put(j, "\n");
   for (size_t i = 0; i < r->count; i++) {
     const struct mcw_doctor_check *c = &r->checks[i];
-    snprintf(line, sizeof(line), "  %s  %-11s %s\n", tags[c->status], c->name,
-             c->message);
+    snprintf(line, sizeof(line), "  %s  %-11s ", tags[c->status], c->name);
     put(j, line);
+    put_escaped(j, c->message);
+    put(j, "\n");
     if (c->fix[0] != '\0') {
-      snprintf(line, sizeof(line), "        %-11s fix: %s\n", "", c->fix);
+      snprintf(line, sizeof(line), "        %-11s fix: ", "");
       put(j, line);
+      put_escaped(j, c->fix);
+      put(j, "\n");
     }
   }
 }

@@ -74,6 +74,13 @@ void mcw_group_account(struct mcw_group *g, const struct mcw_datagram *d,
   s->last_ns = d->ts_ns;
   mcw_rate_add(&s->rate, mono_ns, d->len);
   mcw_stream_account(&s->stream, d, &g->senders.budget);
+  if (g->has_own_probe && s->stream.kind == MCW_KIND_PROBE && s->stream.has_id)
+    s->own = s->stream.id == g->own_probe_id; /* another id: not ours now */
+}
+
+void mcw_group_set_own_probe(struct mcw_group *g, uint32_t sender_id) {
+  g->own_probe_id = sender_id;
+  g->has_own_probe = true;
 }
 
 void mcw_group_set_kernel_drops(struct mcw_group *g, uint64_t drops) {

@@ -193,7 +193,7 @@ const struct mcw_ov_column mcw_ov_columns[MCW_OV_COLS] = {
                       c_drops, s_drops},
     [MCW_OV_LAST] = {"last", "LAST", 6, 6, 3, true,
                      "time since the last datagram", c_last, s_last},
-    [MCW_OV_SPARK] = {"history", "PKT/S, LAST 2 MIN", 10, 120, 7, false,
+    [MCW_OV_SPARK] = {"history", "PKT/S HISTORY", 10, 120, 7, false,
                       "datagrams per second, one mark a second", c_spark,
                       s_pps},
 };

@@ -19,6 +19,7 @@
 
 #include "mcwatch/common.h"
 #include "mcwatch/doctor.h"
+#include "mcwatch/fwjudge.h"
 #include "mcwatch/ifscan.h"
 #include "mcwatch/msock.h"
 
@@ -195,11 +196,11 @@ static void check_route(struct ctx *c) {
   if (err != 0) {
     snprintf(fix, sizeof(fix), "ip %sroute add %s dev %s", c->v6 ? "-6 " : "",
              c->v6 ? "ff00::/8" : "224.0.0.0/4", c->ifname);
-    mcw_doctor_add(c->r, "route",
-                   err == ENETUNREACH ? MCW_DOC_FAIL : MCW_DOC_WARN, fix,
-                   "no route for %s (%s): a sender on this host that does "
-                   "not name its interface fails with ENETUNREACH; mcwatch "
-                   "receives on %s regardless",
+    /* Receiving needs no route: only sending does, so a warning. */
+    mcw_doctor_add(c->r, "route", MCW_DOC_WARN, fix,
+                   "no route for %s (%s): receiving on %s works without one, "
+                   "but sending from this host fails with ENETUNREACH unless "
+                   "the program names its interface (mcwatch send does)",
                    c->group, strerror(err), c->ifname);
     return;
   }
@@ -218,8 +219,10 @@ static void check_route(struct ctx *c) {
 }
 
 static void check_rp_filter(struct ctx *c) {
-  char rel[128], fix[200], rif[IF_NAMESIZE] = "";
-  long all = 0, dev = 0, eff;
+  struct mcw_doctor_rpf in = {.ifname = c->ifname, .route_iface = ""};
+  enum mcw_doctor_status st;
+  char rel[128], fix[300], msg[400], rif[IF_NAMESIZE] = "", dif[IF_NAMESIZE];
+  struct mcw_addr any = {.family = AF_INET};
   char *table;
 
   if (c->v6) {
@@ -228,48 +231,29 @@ static void check_rp_filter(struct ctx *c) {
     return;
   }
   snprintf(rel, sizeof(rel), "sys/net/ipv4/conf/%s/rp_filter", c->ifname);
-  if (read_long(c, "sys/net/ipv4/conf/all/rp_filter", &all) < 0 ||
-      read_long(c, rel, &dev) < 0) {
+  if (read_long(c, "sys/net/ipv4/conf/all/rp_filter", &in.all) < 0 ||
+      read_long(c, rel, &in.dev) < 0) {
     mcw_doctor_add(c->r, "rp_filter", MCW_DOC_SKIP, NULL,
                    "not checked: cannot read /proc/%s", rel);
     return;
   }
-  eff = all > dev ? all : dev; /* the kernel uses the larger of the two */
-  snprintf(fix, sizeof(fix),
-           "sysctl -w net.ipv4.conf.all.rp_filter=2 "
-           "net.ipv4.conf.%s.rp_filter=2",
-           c->ifname);
-  if (eff != 1) {
-    mcw_doctor_add(c->r, "rp_filter", MCW_DOC_OK, NULL,
-                   "rp_filter is %ld for all and %ld for %s (%s): no "
-                   "multicast is dropped for its source's route",
-                   all, dev, c->ifname, eff == 0 ? "off" : "loose");
-    return;
-  }
-  if (!mcw_endpoint_has_source(c->ep)) {
-    mcw_doctor_add(c->r, "rp_filter", MCW_DOC_WARN, fix,
-                   "rp_filter is 1 (strict) for %s: multicast from a sender "
-                   "whose route back does not go through %s is dropped "
-                   "(check with: ip route get SENDER)",
-                   all == 1 ? "all" : c->ifname, c->ifname);
-    return;
-  }
+  in.source = mcw_endpoint_has_source(c->ep) ? c->source : "";
+  for (unsigned i = 0; c->ifc != NULL && i < c->ifc->naddrs; i++)
+    in.iface_has_v4 = in.iface_has_v4 || c->ifc->addrs[i].family == AF_INET;
   table = slurp(c, "net/route");
-  if (table == NULL ||
-      mcw_doctor_route_iface(table, &c->ep->source, rif, sizeof(rif)) < 0)
-    mcw_strlcpy(rif, "", sizeof(rif));
+  in.route = -ENOENT;
+  if (table != NULL) {
+    if (in.source[0] != '\0')
+      in.route =
+          mcw_doctor_route_iface(table, &c->ep->source, rif, sizeof(rif));
+    in.default_route =
+        mcw_doctor_route_iface(table, &any, dif, sizeof(dif)) == 0;
+  }
   free(table);
-  if (strcmp(rif, c->ifname) != 0)
-    mcw_doctor_add(c->r, "rp_filter", MCW_DOC_FAIL, fix,
-                   "rp_filter is 1 (strict) for %s and the route back to %s "
-                   "goes %s%s, not %s: the kernel drops its multicast",
-                   all == 1 ? "all" : c->ifname, c->source,
-                   rif[0] ? "via " : "nowhere", rif, c->ifname);
-  else
-    mcw_doctor_add(c->r, "rp_filter", MCW_DOC_OK, NULL,
-                   "rp_filter is 1 (strict), and the route back to %s goes "
-                   "via %s as it should",
-                   c->source, c->ifname);
+  in.route_iface = rif;
+  /* The verdict first: it fills fix, which the call below reads. */
+  st = mcw_doctor_rpf_judge(&in, msg, sizeof(msg), fix, sizeof(fix));
+  mcw_doctor_add(c->r, "rp_filter", st, fix[0] ? fix : NULL, "%s", msg);
 }
 
 /* Collects the socket inodes this process holds (to skip in the port
@@ -301,7 +285,7 @@ static void check_port(struct ctx *c) {
   unsigned long *own = mcw_xmalloc(OWN_MAX * sizeof(*own));
   size_t nown = own_inodes(own, OWN_MAX), others = 0;
   uint16_t port = c->ep->group.port;
-  char list[200] = "", fix[120], a[MCW_ADDRSTRLEN];
+  char list[200] = "", fix[120], a[MCW_ADDRSTRLEN], holders[160];
   bool wild = false;
 
   for (size_t f = 0; f < MCW_ARRAY_LEN(files); f++) {
@@ -333,10 +317,13 @@ static void check_port(struct ctx *c) {
     return;
   }
   snprintf(fix, sizeof(fix), "ss -uapn 'sport = :%u'", port);
+  mcw_msock_port_holders(port, holders, sizeof(holders));
   mcw_doctor_add(c->r, "port", MCW_DOC_WARN, fix,
-                 "%zu other socket%s bound to UDP port %u (%s): each gets its "
-                 "own copy%s; the fix shows which programs",
+                 "%zu other socket%s bound to UDP port %u (%s%s%s): each gets "
+                 "its own copy%s; a program that set neither SO_REUSEADDR nor "
+                 "SO_REUSEPORT keeps mcwatch off the port (see membership)",
                  others, others == 1 ? " is" : "s are", port, list,
+                 holders[0] ? "; " : "", holders,
                  wild ? ", and one bound to a wildcard also receives every "
                         "other group joined on this port"
                       : "");
@@ -344,7 +331,7 @@ static void check_port(struct ctx *c) {
 
 static void check_membership(struct ctx *c) {
   struct mcw_msock_info info;
-  char err[256], fix[200], *text;
+  char err[512], fix[200], *text;
   int fd;
   bool listed;
 
@@ -356,14 +343,16 @@ static void check_membership(struct ctx *c) {
   }
   fd = mcw_msock_open(c->ep, 0, &info, err, sizeof(err));
   if (fd < 0) {
-    if (fd == -ENOBUFS)
-      snprintf(fix, sizeof(fix), "sysctl -w net.ipv4.igmp_max_memberships=%zu",
-               c->o->ngroups + 20);
-    else
-      snprintf(fix, sizeof(fix), "ip link set dev %s up multicast on",
-               c->ifname);
-    mcw_doctor_add(c->r, "membership", MCW_DOC_FAIL, fix, "the join failed: %s",
-                   err);
+    char cause[400], holders[160] = "";
+    mcw_sockerr_explain(info.step, -fd, c->ep,
+                        c->o->ngroups > 1 ? c->o->ngroups : 0, cause,
+                        sizeof(cause), fix, sizeof(fix));
+    if (info.step == MCW_STEP_BIND && fd == -EADDRINUSE)
+      mcw_msock_port_holders(c->ep->group.port, holders, sizeof(holders));
+    mcw_doctor_add(c->r, "membership", MCW_DOC_FAIL, fix[0] ? fix : NULL,
+                   "the %s failed (%s): %s%s%s",
+                   mcw_sockerr_step_name(info.step), strerror(-fd), cause,
+                   holders[0] ? "; held by " : "", holders);
     return;
   }
   text = slurp(c, c->v6 ? "net/igmp6" : "net/igmp");
@@ -374,9 +363,12 @@ static void check_membership(struct ctx *c) {
   if (listed)
     mcw_doctor_add(c->r, "membership", MCW_DOC_OK, NULL,
                    "joined: the kernel lists %s on %s in /proc/net/%s and "
-                   "reports it with %s (then left again)",
+                   "reports it with %s (then left again)%s",
                    c->group, c->ifname, c->v6 ? "igmp6" : "igmp",
-                   c->v6 ? "MLD" : "IGMP");
+                   c->v6 ? "MLD" : "IGMP",
+                   info.reuseport ? "; the port's holder set SO_REUSEPORT "
+                                    "only, so the port is shared that way"
+                                  : "");
   else
     mcw_doctor_add(c->r, "membership", MCW_DOC_FAIL,
                    c->v6 ? "cat /proc/net/igmp6" : "cat /proc/net/igmp",
@@ -402,6 +394,26 @@ static void check_limits(struct ctx *c) {
       mcw_doctor_add(c->r, "memberships", MCW_DOC_OK, NULL,
                      "%zu group%s within igmp_max_memberships (%ld per socket)",
                      c->o->ngroups, c->o->ngroups == 1 ? "" : "s", v);
+    }
+  }
+  if (c->v6 && read_long(c, "sys/net/core/optmem_max", &v) == 0) {
+    /* Measured: each IPv6 membership takes 56 bytes of the socket's
+       option memory; igmp_max_memberships does not apply (DOCTOR.md). */
+    long per = v / 56;
+    if ((long)c->o->ngroups > per) {
+      snprintf(fix, sizeof(fix), "sysctl -w net.core.optmem_max=%zu",
+               c->o->ngroups * 64);
+      mcw_doctor_add(c->r, "memberships", MCW_DOC_WARN, fix,
+                     "%zu group%s, but net.core.optmem_max (%ld bytes) "
+                     "holds about %ld IPv6 memberships per socket: a program "
+                     "joining them all on one socket gets ENOMEM (mcwatch "
+                     "uses one socket per group)",
+                     c->o->ngroups, c->o->ngroups == 1 ? "" : "s", v, per);
+    } else {
+      mcw_doctor_add(c->r, "memberships", MCW_DOC_OK, NULL,
+                     "%zu group%s within net.core.optmem_max (%ld bytes, "
+                     "about %ld IPv6 memberships per socket)",
+                     c->o->ngroups, c->o->ngroups == 1 ? "" : "s", v, per);
     }
   }
   if (read_long(c, "sys/net/core/rmem_max", &v) < 0) {
@@ -456,56 +468,108 @@ static char *run_listing(const char *cmd) {
   return buf;
 }
 
+/* Counts the rules of iptables-legacy, which nft does not show: "-A"
+ * lines and DROP policies of iptables-legacy-save. Only when the legacy
+ * tables exist already (listing them would load the modules). */
+static size_t legacy_rules(const struct ctx *c) {
+  const char *save = c->v6 ? "ip6tables-legacy-save" : "iptables-legacy-save";
+  char *names =
+      slurp(c, c->v6 ? "net/ip6_tables_names" : "net/ip_tables_names");
+  char *text, *line, *save_ptr = NULL;
+  size_t n = 0;
+  bool in_use = names != NULL && names[0] != '\0';
+
+  free(names);
+  if (!in_use || !have_program(save) || (text = run_listing(save)) == NULL)
+    return 0;
+  for (line = strtok_r(text, "\n", &save_ptr); line != NULL;
+       line = strtok_r(NULL, "\n", &save_ptr)) {
+    const char *sp = strchr(line, ' ');
+    if (strncmp(line, "-A ", 3) == 0 ||
+        (line[0] == ':' && sp != NULL && strncmp(sp, " DROP", 5) == 0))
+      n++;
+  }
+  free(text);
+  return n;
+}
+
 static void check_firewall(struct ctx *c) {
-  static const struct {
-    const char *prog, *cmd;
-  } tools[] = {{"nft", "nft list ruleset"}, {"iptables-save", "iptables-save"}};
-  char lines[3][160], fix[200];
-  size_t total = 0;
-  bool drops = false, any = false;
-  uint16_t port = c->ep->group.port;
+  struct mcw_fw_packet p = {
+      .group = c->ep->group, .ifname = c->ifname, .ifindex = c->ep->ifindex};
+  struct mcw_fw_result res;
+  char fix[300], where[200], legacy[160] = "";
+  size_t nlegacy;
+  char *text;
+  int r;
 
   if (geteuid() != 0) {
     mcw_doctor_add(c->r, "firewall", MCW_DOC_SKIP, NULL,
                    "not checked: reading the firewall rules needs root");
     return;
   }
-  for (size_t i = 0; i < MCW_ARRAY_LEN(tools); i++) {
-    char *text;
-    bool d = false;
-    if (!have_program(tools[i].prog))
-      continue;
-    any = true;
-    text = run_listing(tools[i].cmd);
-    if (text == NULL)
-      continue;
-    total += mcw_doctor_fw_scan(text, port, total < 3 ? lines + total : lines,
-                                total < 3 ? 3 - total : 0, &d);
-    drops = drops || d;
-    free(text);
+  if (mcw_endpoint_has_source(c->ep))
+    p.source = c->ep->source;
+  nlegacy = legacy_rules(c);
+  if (nlegacy > 0)
+    snprintf(legacy, sizeof(legacy),
+             "; %zu iptables-legacy rule%s, which nft does not show, %s not "
+             "judged (%s)",
+             nlegacy, nlegacy == 1 ? "" : "s", nlegacy == 1 ? "is" : "are",
+             c->v6 ? "ip6tables-legacy-save" : "iptables-legacy-save");
+  if (!have_program("nft")) {
+    mcw_doctor_add(c->r, "firewall", nlegacy ? MCW_DOC_WARN : MCW_DOC_SKIP,
+                   NULL,
+                   "not checked: nft is not installed (it reads "
+                   "nftables and iptables-nft rules)%s",
+                   legacy);
+    return;
   }
-  if (!any) {
+  text = run_listing("nft -j list ruleset");
+  r = text != NULL ? mcw_fw_judge(text, &p, &res) : -EIO;
+  free(text);
+  if (r < 0) {
     mcw_doctor_add(c->r, "firewall", MCW_DOC_SKIP, NULL,
-                   "not checked: neither nft nor iptables-save is installed");
+                   "not checked: nft -j list ruleset gave no ruleset%s",
+                   legacy);
     return;
   }
-  if (total == 0) {
-    mcw_doctor_add(c->r, "firewall", MCW_DOC_OK, NULL,
-                   "no firewall rule mentions UDP port %u, IGMP or multicast "
-                   "(the chains' default policies still apply)",
-                   port);
-    return;
+  snprintf(where, sizeof(where), "%s %s %s%s", res.rule.family, res.rule.table,
+           res.rule.chain, "");
+  mcw_fw_fix(&res, &p, fix, sizeof(fix));
+  switch (res.verdict) {
+  case MCW_FW_DROP:
+    if (res.rule.handle < 0)
+      mcw_doctor_add(c->r, "firewall", MCW_DOC_FAIL, fix,
+                     "chain %s has policy drop and no rule accepts UDP to "
+                     "%s port %u on %s first: nothing gets through%s",
+                     where, c->group, p.group.port, c->ifname, legacy);
+    else
+      mcw_doctor_add(c->r, "firewall", MCW_DOC_FAIL, fix,
+                     "rule \"%s\" (%s, handle %ld) drops UDP to %s port %u "
+                     "on %s: nothing gets through%s",
+                     res.rule.text, where, res.rule.handle, c->group,
+                     p.group.port, c->ifname, legacy);
+    break;
+  case MCW_FW_MAYBE:
+    mcw_doctor_add(c->r, "firewall", MCW_DOC_WARN, fix,
+                   "%s \"%s\" (%s) may drop UDP to %s port %u on %s: it "
+                   "depends on %s%s",
+                   res.rule.handle < 0 ? "the chain's" : "rule", res.rule.text,
+                   where, c->group, p.group.port, c->ifname, res.unknown,
+                   legacy);
+    break;
+  default:
+    mcw_doctor_add(
+        c->r, "firewall", nlegacy ? MCW_DOC_WARN : MCW_DOC_OK,
+        nlegacy ? (c->v6 ? "ip6tables-legacy-save" : "iptables-legacy-save")
+                : NULL,
+        "%zu nftables rule%s, %zu base chain%s on the way in "
+        "(prerouting, input): none drops UDP to %s port %u on "
+        "%s%s",
+        res.rules, res.rules == 1 ? "" : "s", res.base_chains,
+        res.base_chains == 1 ? "" : "s", c->group, p.group.port, c->ifname,
+        legacy);
   }
-  snprintf(fix, sizeof(fix),
-           "nft list ruleset | grep -n -e 'dport %u' -e "
-           "igmp   (or: iptables-save | grep -n -e %u -e igmp)",
-           port, port);
-  mcw_doctor_add(c->r, "firewall", drops ? MCW_DOC_WARN : MCW_DOC_OK,
-                 drops ? fix : NULL,
-                 "%zu rule%s mention%s port %u, IGMP or "
-                 "multicast%s: \"%s\"",
-                 total, total == 1 ? "" : "s", total == 1 ? "s" : "", port,
-                 drops ? ", and one drops or rejects" : "", lines[0]);
 }
 
 int mcw_doctor_run(const struct mcw_endpoint *ep,

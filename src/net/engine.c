@@ -56,12 +56,22 @@ static void emit(struct mcw_engine *e, enum mcw_event_type type,
   mcw_engine_emit(e, &ev);
 }
 
+/* Closes s's sending socket, if it has one. */
+static void close_tx(struct sub *s) {
+  if (s->tx == NULL)
+    return;
+  mcw_tx_close(s->tx);
+  free(s->tx);
+  s->tx = NULL;
+}
+
 void mcw_engine_free(struct mcw_engine *e) {
   if (e == NULL)
     return;
   if (e->open_handles > 0)
     mcw_fatal("internal: engine freed with %u handles open", e->open_handles);
   for (size_t i = 0; i < e->nsubs; i++) {
+    close_tx(e->subs[i]);
     mcw_group_free(e->subs[i]->group);
     free(e->subs[i]);
   }
@@ -204,16 +214,15 @@ static void add_sub(struct mcw_engine *e, struct sub *s) {
   e->subs[e->nsubs++] = s;
 }
 
-int mcw_engine_join(struct mcw_engine *e, const struct mcw_endpoint *ep,
-                    char *err, size_t errlen) {
-  struct sub *s = mcw_xcalloc(1, sizeof(*s));
+/*
+ * Opens s's socket and says how it went: state JOINED and a join event
+ * ("verb ENDPOINT"), plus warnings, or state ERROR and an error event.
+ */
+static int start_sub(struct mcw_engine *e, struct sub *s, const char *verb,
+                     char *err, size_t errlen) {
+  const struct mcw_endpoint *ep = &s->group->ep;
   char text[200], eptext[128];
   int r;
-
-  s->eng = e;
-  s->group = mcw_group_new(ep, &e->cfg.group, mcw_mono_ns());
-  add_sub(e, s);
-  mcw_engine_track_iface(e, ep);
 
   r = mcw_engine_connect(s, err, errlen);
   if (r < 0) {
@@ -223,7 +232,8 @@ int mcw_engine_join(struct mcw_engine *e, const struct mcw_endpoint *ep,
     return r;
   }
   s->group->state = MCW_GROUP_JOINED;
-  snprintf(text, sizeof(text), "joined %s",
+  s->group->message[0] = '\0';
+  snprintf(text, sizeof(text), "%s %s", verb,
            mcw_endpoint_format(ep, eptext, sizeof(eptext)));
   emit(e, MCW_EV_JOIN, s->group, 0, text);
   if (ep->group.family == AF_INET6 &&
@@ -239,7 +249,69 @@ int mcw_engine_join(struct mcw_engine *e, const struct mcw_endpoint *ep,
              s->group->rcvbuf / 2, e->cfg.rcvbuf);
     emit(e, MCW_EV_WARNING, s->group, 0, text);
   }
-  return (int)(e->nsubs - 1);
+  return 0;
+}
+
+int mcw_engine_join(struct mcw_engine *e, const struct mcw_endpoint *ep,
+                    char *err, size_t errlen) {
+  struct sub *s = mcw_xcalloc(1, sizeof(*s));
+  int r;
+
+  s->eng = e;
+  s->group = mcw_group_new(ep, &e->cfg.group, mcw_mono_ns());
+  add_sub(e, s);
+  mcw_engine_track_iface(e, ep);
+  r = start_sub(e, s, "joined", err, errlen);
+  return r < 0 ? r : (int)(e->nsubs - 1);
+}
+
+int mcw_engine_rejoin(struct mcw_engine *e, size_t i,
+                      const struct mcw_endpoint *ep, char *err, size_t errlen) {
+  struct sub *s;
+
+  if (i >= e->nsubs)
+    return -ENOENT;
+  s = e->subs[i];
+  /* The old membership goes first; its kernel drops are carried over. */
+  mcw_engine_disconnect(s, true);
+  if (ep != NULL) {
+    close_tx(s); /* the next send goes out of the new interface */
+    s->group->ep = *ep;
+    mcw_engine_track_iface(e, ep);
+  }
+  return start_sub(e, s, "rejoined", err, errlen);
+}
+
+int mcw_engine_send(struct mcw_engine *e, size_t i, const void *data,
+                    size_t len, int ttl, char *err, size_t errlen) {
+  struct sub *s;
+  char ep[128];
+  int r;
+
+  if (i >= e->nsubs) {
+    snprintf(err, errlen, "no such group");
+    return -ENOENT;
+  }
+  s = e->subs[i];
+  if (s->tx != NULL && s->tx_ifindex != s->group->ep.ifindex)
+    close_tx(s); /* its interface was re-created with a new index */
+  if (s->tx == NULL) {
+    s->tx = mcw_xcalloc(1, sizeof(*s->tx));
+    r = mcw_tx_open(s->tx, &s->group->ep, ttl, true, err, errlen);
+    if (r < 0) {
+      free(s->tx);
+      s->tx = NULL;
+      return r;
+    }
+    s->tx_ifindex = s->group->ep.ifindex;
+  }
+  r = mcw_tx_send(s->tx, data, len);
+  if (r < 0)
+    snprintf(err, errlen, "send to %s via %s: %s",
+             mcw_endpoint_format(&s->group->ep, ep, sizeof(ep)),
+             s->group->ep.iface[0] ? s->group->ep.iface : "default",
+             strerror(-r));
+  return r;
 }
 
 int mcw_engine_leave(struct mcw_engine *e, size_t i) {
@@ -253,6 +325,7 @@ int mcw_engine_leave(struct mcw_engine *e, size_t i) {
       s->group->state != MCW_GROUP_WAITING)
     return 0;
   mcw_engine_disconnect(s, true);
+  close_tx(s);
   s->group->state = MCW_GROUP_LEFT;
   snprintf(text, sizeof(text), "left %s",
            mcw_endpoint_format(&s->group->ep, ep, sizeof(ep)));
@@ -268,6 +341,7 @@ int mcw_engine_remove(struct mcw_engine *e, size_t i) {
   mcw_engine_leave(e, i);
   s = e->subs[i];
   mcw_engine_disconnect(s, true); /* an error state may keep nothing open */
+  close_tx(s);
   memmove(&e->subs[i], &e->subs[i + 1], (e->nsubs - i - 1) * sizeof(*e->subs));
   e->nsubs--;
   mcw_group_free(s->group);
@@ -310,8 +384,10 @@ void mcw_engine_close(struct mcw_engine *e) {
   if (e->closing)
     return;
   e->deliver = false;
-  for (size_t i = 0; i < e->nsubs; i++)
+  for (size_t i = 0; i < e->nsubs; i++) {
     mcw_engine_leave(e, i);
+    close_tx(e->subs[i]); /* a failed or left group may still send */
+  }
   mcw_ifwatch_close(e->watch);
   e->watch = NULL;
   e->closing = true;

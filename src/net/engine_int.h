@@ -9,6 +9,7 @@
 #include "mcwatch/engine.h"
 #include "mcwatch/ifwatch.h"
 #include "mcwatch/msock.h"
+#include "mcwatch/tx.h"
 
 struct sub;
 
@@ -28,7 +29,9 @@ struct conn {
 struct sub {
   struct mcw_engine *eng;
   struct mcw_group *group;
-  struct conn *conn; /* NULL when not joined */
+  struct conn *conn;   /* NULL when not joined */
+  struct mcw_tx *tx;   /* sending socket, opened on the first send; or NULL */
+  unsigned tx_ifindex; /* the interface index it sends through */
 };
 
 /* What the engine last saw of an interface some subscription names. */

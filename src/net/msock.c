@@ -9,6 +9,7 @@
  */
 #include "mcwatch/msock.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
@@ -19,6 +20,8 @@
 #include <unistd.h>
 
 #include "mcwatch/common.h"
+#include "mcwatch/doctor.h"
+#include "mcwatch/escape.h"
 
 #ifndef IP_MULTICAST_ALL
 #define IP_MULTICAST_ALL 49
@@ -38,24 +41,6 @@ int64_t mcw_wall_ns(void) {
 
 static int setopt(int fd, int level, int name, int value) {
   return setsockopt(fd, level, name, &value, sizeof(value)) < 0 ? -errno : 0;
-}
-
-/* A hint for errors users meet when joining, after strerror's words. */
-static const char *join_hint(int err) {
-  switch (err) {
-  case ENOBUFS:
-    return "; too many memberships? see sysctl net.ipv4.igmp_max_memberships "
-           "(or net.ipv6.mld_max_msf)";
-  case ENODEV:
-    return "; the interface is gone or cannot do multicast";
-  case EADDRNOTAVAIL:
-    return "; the interface has no address of this family, or the membership "
-           "does not exist";
-  case EINVAL:
-    return "; the kernel refused the group, source or interface";
-  default:
-    return "";
-  }
 }
 
 /* Joins (or leaves) ep's group, from ep's source when it has one. */
@@ -85,24 +70,197 @@ static int membership(int fd, const struct mcw_endpoint *ep, bool join) {
   return r < 0 ? -errno : 0;
 }
 
+/* Reads a /proc file into buf (NUL-terminated); the length, or 0. */
+static size_t read_proc(const char *path, char *buf, size_t len) {
+  FILE *f = fopen(path, "r");
+  size_t n;
+
+  if (f == NULL)
+    return 0;
+  n = fread(buf, 1, len - 1, f);
+  buf[n] = '\0';
+  fclose(f);
+  return n;
+}
+
+/* Collects the inodes of the UDP sockets bound to port (IPv4 and IPv6). */
+static size_t port_inodes(uint16_t port, unsigned long *ino, size_t max) {
+  static const char *files[] = {"/proc/net/udp", "/proc/net/udp6"};
+  size_t cap = 1u << 20, n = 0;
+  char *text = mcw_xmalloc(cap);
+
+  for (size_t f = 0; f < MCW_ARRAY_LEN(files); f++) {
+    struct mcw_doctor_udp u[16];
+    size_t k;
+    if (read_proc(files[f], text, cap) == 0)
+      continue;
+    k = mcw_doctor_udp_bound(text, port, u, MCW_ARRAY_LEN(u));
+    for (size_t i = 0; i < k && i < MCW_ARRAY_LEN(u) && n < max; i++)
+      ino[n++] = u[i].inode;
+  }
+  free(text);
+  return n;
+}
+
+/* True when process pid holds one of the n socket inodes. */
+static bool pid_holds(const char *pid, const unsigned long *ino, size_t n) {
+  char path[600], link[64];
+  struct dirent *e;
+  bool found = false;
+  DIR *d;
+
+  snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+  if ((d = opendir(path)) == NULL)
+    return false;
+  while (!found && (e = readdir(d)) != NULL) {
+    unsigned long v;
+    ssize_t len;
+    snprintf(path, sizeof(path), "/proc/%s/fd/%s", pid, e->d_name);
+    len = readlink(path, link, sizeof(link) - 1);
+    if (len <= 0)
+      continue;
+    link[len] = '\0';
+    if (sscanf(link, "socket:[%lu]", &v) != 1)
+      continue;
+    for (size_t i = 0; i < n; i++)
+      found = found || ino[i] == v;
+  }
+  closedir(d);
+  return found;
+}
+
+int mcw_msock_port_holders(uint16_t port, char *out, size_t len) {
+  unsigned long ino[16];
+  size_t n = port_inodes(port, ino, MCW_ARRAY_LEN(ino)), used = 0;
+  struct dirent *e;
+  char self[24];
+  int found = 0;
+  DIR *d;
+
+  snprintf(self, sizeof(self), "%ld", (long)getpid());
+  if (len > 0)
+    out[0] = '\0';
+  if (n == 0 || (d = opendir("/proc")) == NULL)
+    return 0;
+  while ((e = readdir(d)) != NULL) {
+    char path[300], comm[64];
+    size_t cl;
+    if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
+        strcmp(e->d_name, self) == 0 || !pid_holds(e->d_name, ino, n))
+      continue;
+    snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+    cl = read_proc(path, comm, sizeof(comm));
+    while (cl > 0 && comm[cl - 1] == '\n')
+      comm[--cl] = '\0';
+    if (used + 1 < len)
+      used += (size_t)snprintf(out + used, len - used, "%spid %s (%s)",
+                               found ? ", " : "", e->d_name, comm);
+    if (used >= len)
+      used = len - 1;
+    found++;
+  }
+  closedir(d);
+  return found;
+}
+
+/* True when a UDP socket is bound to exactly a's address and port. */
+static bool bound_to(const struct mcw_addr *a) {
+  const char *file = a->family == AF_INET6 ? "/proc/net/udp6" : "/proc/net/udp";
+  size_t cap = 1u << 20, n;
+  struct mcw_doctor_udp u[64];
+  char *text = mcw_xmalloc(cap);
+  bool found = false;
+
+  if (read_proc(file, text, cap) > 0) {
+    n = mcw_doctor_udp_bound(text, a->port, u, MCW_ARRAY_LEN(u));
+    for (size_t i = 0; i < n && i < MCW_ARRAY_LEN(u) && !found; i++)
+      found = memcmp(u[i].local.bytes, a->bytes,
+                     a->family == AF_INET6 ? 16 : 4) == 0;
+    found = found || n > MCW_ARRAY_LEN(u); /* too many to tell: assume so */
+  }
+  free(text);
+  return found;
+}
+
+/*
+ * Binds fd (SO_REUSEADDR set) to the group. When another socket holds the
+ * port without SO_REUSEADDR, it may have set SO_REUSEPORT alone: then the
+ * bind is tried again with SO_REUSEPORT, but only when no socket is bound
+ * to the group address itself. Sockets of one SO_REUSEPORT group share an
+ * address, and for a datagram that only one of them accepts (another
+ * source, another interface) the kernel may hand it to another member
+ * (measured on Linux 6.18 over veth: two source-specific sockets got each
+ * other's datagrams, and an any-source application lost the datagrams
+ * that a source-specific neighbour filtered out). Alone in its group,
+ * mcwatch's socket takes nothing from anyone.
+ */
+static int bind_shared(int fd, const struct mcw_endpoint *ep,
+                       const struct sockaddr_storage *ss, socklen_t sl,
+                       bool *reuseport) {
+  if (bind(fd, (const struct sockaddr *)ss, sl) == 0)
+    return 0;
+  if (errno != EADDRINUSE || bound_to(&ep->group))
+    return -errno;
+  if (setopt(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0 ||
+      bind(fd, (const struct sockaddr *)ss, sl) < 0) {
+    (void)setopt(fd, SOL_SOCKET, SO_REUSEPORT, 0);
+    return -EADDRINUSE;
+  }
+  *reuseport = true;
+  return 0;
+}
+
+/* Writes "STEP WHAT: strerror: cause; see: command" for error r into err,
+ * escaped: it names the interface and the port's holders, which come from
+ * outside and may hold terminal escapes. */
+static void describe(const struct mcw_endpoint *ep, enum mcw_sock_step step,
+                     int r, char *err, size_t errlen) {
+  char what[2 * MCW_ADDRSTRLEN + MCW_IFACE_MAX + 16], a[MCW_ADDRSTRLEN];
+  char cause[400], fix[200], holders[200] = "", raw[1024];
+  size_t n;
+
+  mcw_addr_format(&ep->group, what, sizeof(what));
+  if (step == MCW_STEP_BIND) {
+    mcw_addr_format_port(&ep->group, what, sizeof(what));
+  } else if (step == MCW_STEP_JOIN) {
+    n = strlen(what);
+    if (mcw_endpoint_has_source(ep))
+      snprintf(what + n, sizeof(what) - n, " from %s",
+               mcw_addr_format(&ep->source, a, sizeof(a)));
+    n = strlen(what);
+    snprintf(what + n, sizeof(what) - n, " on %s", ep->iface);
+  }
+  mcw_sockerr_explain(step, -r, ep, 0, cause, sizeof(cause), fix, sizeof(fix));
+  if (step == MCW_STEP_BIND && r == -EADDRINUSE &&
+      mcw_msock_port_holders(ep->group.port, holders, sizeof(holders)) > 0) {
+    n = strlen(cause);
+    snprintf(cause + n, sizeof(cause) - n, "; held by %s", holders);
+  }
+  snprintf(raw, sizeof(raw), "%s %s: %s%s%s%s%s", mcw_sockerr_step_name(step),
+           what, strerror(-r), strcmp(cause, strerror(-r)) ? ": " : "",
+           strcmp(cause, strerror(-r)) ? cause : "", fix[0] ? "; see: " : "",
+           fix);
+  mcw_escape((const uint8_t *)raw, strlen(raw), err, errlen, 0);
+}
+
 int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
                    struct mcw_msock_info *info, char *err, size_t errlen) {
-  char gtxt[MCW_ADDRSTRLEN], stxt[MCW_ADDRSTRLEN];
   struct sockaddr_storage ss;
   socklen_t sl, optlen;
   int fd, r, v6 = ep->group.family == AF_INET6;
-  const char *step;
 
-  mcw_addr_format(&ep->group, gtxt, sizeof(gtxt));
+  info->step = MCW_STEP_SOCKET;
   fd = socket(ep->group.family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     r = -errno;
-    snprintf(err, errlen, "socket for %s: %s%s", gtxt, strerror(-r),
-             r == -EMFILE ? "; raise the open-file limit (ulimit -n)" : "");
+    describe(ep, info->step, r, err, errlen);
     return r;
   }
 
-  step = "socket options";
+  /* SO_REUSEADDR, and SO_REUSEPORT only as a fallback at the bind (see
+     bind_shared and docs/ARCHITECTURE.md, "Sharing the port"). */
+  info->step = MCW_STEP_OPTIONS;
+  info->reuseport = false;
   if ((r = setopt(fd, SOL_SOCKET, SO_REUSEADDR, 1)) < 0)
     goto fail;
   if (v6) {
@@ -124,40 +282,24 @@ int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
   optlen = sizeof(info->rcvbuf);
   (void)getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &info->rcvbuf, &optlen);
 
-  step = "bind";
+  info->step = MCW_STEP_BIND;
   {
     struct mcw_addr bind_addr = ep->group;
     if (v6 && (ep->group.bytes[1] & 0x0f) <= 2)
       bind_addr.scope_id = ep->ifindex; /* interface- and link-local scope */
     sl = mcw_addr_to_sockaddr(&bind_addr, &ss);
   }
-  if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
-    r = -errno;
+  if ((r = bind_shared(fd, ep, &ss, sl, &info->reuseport)) < 0)
     goto fail;
-  }
 
-  step = "join";
+  info->step = MCW_STEP_JOIN;
   if ((r = membership(fd, ep, true)) < 0)
     goto fail;
   return fd;
 
 fail:
-  if (strcmp(step, "join") == 0) {
-    if (mcw_endpoint_has_source(ep))
-      snprintf(err, errlen, "join %s from %s on %s: %s%s", gtxt,
-               mcw_addr_format(&ep->source, stxt, sizeof(stxt)), ep->iface,
-               strerror(-r), join_hint(-r));
-    else
-      snprintf(err, errlen, "join %s on %s: %s%s", gtxt, ep->iface,
-               strerror(-r), join_hint(-r));
-  } else if (strcmp(step, "bind") == 0) {
-    snprintf(err, errlen, "bind %s: %s",
-             mcw_addr_format_port(&ep->group, stxt, sizeof(stxt)),
-             strerror(-r));
-  } else {
-    snprintf(err, errlen, "%s for %s: %s", step, gtxt, strerror(-r));
-  }
-  close(fd);
+  close(fd); /* first, so that the port's holders do not include it */
+  describe(ep, info->step, r, err, errlen);
   return r;
 }
 

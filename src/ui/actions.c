@@ -3,7 +3,11 @@
  * interface, send, clear and pause. These call the engine and the model and
  * report in one status line; they never draw. Endpoints typed here follow
  * the command line's syntax and validation (mcw_endpoint_parse, then
- * mcw_endpoint_resolve against a fresh interface scan).
+ * mcw_endpoint_resolve against a fresh interface scan). A rejoin (the
+ * interface picker, or joining a left group again) keeps the group's place,
+ * number and figures; removing and clearing ask first (ui_confirm_open).
+ * Sending goes through the engine, which keeps one socket per group, so a
+ * conversation is one sender, marked "this host" by its probe id.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +19,7 @@
 #include "mcwatch/common.h"
 #include "mcwatch/ifscan.h"
 #include "mcwatch/probe.h"
-#include "mcwatch/tx.h"
+#include "mcwatch/engine.h"
 #include "ui.h"
 
 static const char *default_iface(struct tui *t) {
@@ -60,13 +64,15 @@ void ui_join(struct tui *t, const char *text) {
     mcw_endpoint_format(&all[k], shown, sizeof(shown));
     i = mcw_engine_find(e, &all[k]);
     if (i >= 0) {
-      t->cur = (size_t)i;
       struct mcw_group *g = mcw_engine_group(e, (size_t)i);
-      ui_status(t, UI_WARN, "%s is already listed (%s)%s", shown,
-                mcw_group_state_name(g->state),
-                g->state == MCW_GROUP_LEFT || g->state == MCW_GROUP_ERROR
-                    ? "; press l to remove it, then join again"
-                    : "");
+      t->cur = (size_t)i;
+      if (g->state == MCW_GROUP_LEFT || g->state == MCW_GROUP_ERROR) {
+        /* Joined again where it is listed, with its figures. */
+        (void)mcw_engine_rejoin(e, (size_t)i, NULL, err, sizeof(err));
+        continue;
+      }
+      ui_status(t, UI_WARN, "%s is already listed (%s)", shown,
+                mcw_group_state_name(g->state));
       continue;
     }
     /* The group is listed whatever happens; the engine's event says how. */
@@ -91,8 +97,56 @@ void ui_leave(struct tui *t) {
     ui_status(t, UI_INFO, "left %s; press l again to remove its pane", shown);
     return;
   }
+  char q[200];
+  snprintf(q, sizeof(q), "remove %s and its figures?", shown);
+  ui_confirm_open(t, UI_CONFIRM_REMOVE, g, q);
+}
+
+/* Position of g in the engine's list, or -1 when it is gone. */
+static int group_index(struct tui *t, const struct mcw_group *g) {
+  struct mcw_engine *e = t->session.engine;
+
+  for (size_t i = 0; i < mcw_engine_count(e); i++)
+    if (mcw_engine_group(e, i) == g)
+      return (int)i;
+  return -1;
+}
+
+/* Clears g's counters and resets its pane to follow the newest. */
+static void clear_group(struct tui *t, struct mcw_group *g) {
+  struct ui_pane *p;
+  char shown[128];
+
+  mcw_group_clear(g, mcw_mono_ns());
+  p = ui_pane_of(t, g);
+  p->sel = 0;
+  p->top = 0;
+  if (p->has_snap) {
+    mcw_ring_free(&p->snap);
+    p->has_snap = false;
+    if (t->paused)
+      ui_pane_freeze(p);
+  }
+  ui_status(t, UI_INFO, "cleared counters of %s",
+            mcw_endpoint_format(&g->ep, shown, sizeof(shown)));
+}
+
+void ui_confirmed(struct tui *t, enum ui_confirm what, struct mcw_group *g) {
+  int i = g != NULL ? group_index(t, g) : -1;
+  char shown[128];
+
+  if (i < 0) {
+    ui_status(t, UI_WARN, "that group is gone meanwhile; nothing done");
+    return;
+  }
+  t->cur = (size_t)i;
+  mcw_endpoint_format(&g->ep, shown, sizeof(shown));
+  if (what == UI_CONFIRM_CLEAR) {
+    clear_group(t, g);
+    return;
+  }
   ui_pane_forget(t, g);
-  mcw_engine_remove(e, t->cur);
+  mcw_engine_remove(t->session.engine, (size_t)i);
   ui_clamp(t); /* the last group gone: select the one before it */
   ui_status(t, UI_INFO, "removed %s", shown);
 }
@@ -156,15 +210,12 @@ void ui_pick_apply(struct tui *t) {
               mcw_endpoint_format(&ep, shown, sizeof(shown)));
     return;
   }
-  /* Leave the old membership, then join afresh (also on the same interface). */
-  ui_pane_forget(t, g);
-  mcw_engine_remove(e, t->cur);
-  if (mcw_engine_join(e, &ep, err, sizeof(err)) >= 0)
-    ui_status(t, UI_INFO, "rejoined %s on %s (index %u)",
+  /* A fresh socket there (also on the same interface); the group keeps
+     its place, its number, its pane and its figures. */
+  if (mcw_engine_rejoin(e, t->cur, &ep, err, sizeof(err)) >= 0)
+    ui_status(t, UI_INFO, "rejoined %s on %s (index %u); figures kept",
               mcw_endpoint_format(&ep, shown, sizeof(shown)), ep.iface,
               ep.ifindex);
-  t->cur = mcw_engine_count(e) - 1; /* join always lists the group */
-  ui_clamp(t);
 }
 
 /* The sender id of this screen's probes, random once per run. */
@@ -179,7 +230,6 @@ void ui_send(struct tui *t, const char *text) {
   static uint64_t seq; /* one sequence for the run, over all groups */
   struct mcw_group *g = ui_current_group(t);
   struct mcw_probe p = {0};
-  struct mcw_tx tx;
   struct timespec now;
   uint8_t buf[MCW_PROBE_HDR + UI_LINE_MAX];
   char err[256], shown[128];
@@ -205,16 +255,12 @@ void ui_send(struct tui *t, const char *text) {
     ui_status(t, UI_ERROR, "send: text too long");
     return;
   }
-  r = mcw_tx_open(&tx, &g->ep, UI_SEND_TTL, true, err, sizeof(err));
+  /* Our probes come back on loopback: the sender row says "this host". */
+  mcw_group_set_own_probe(g, p.sender_id);
+  r = mcw_engine_send(t->session.engine, t->cur, buf, (size_t)n, UI_SEND_TTL,
+                      err, sizeof(err));
   if (r < 0) {
-    ui_status(t, UI_ERROR, "send: %s", err);
-    return;
-  }
-  r = mcw_tx_send(&tx, buf, (size_t)n);
-  mcw_tx_close(&tx);
-  if (r < 0) {
-    ui_status(t, UI_ERROR, "send to %s via %s: %s", shown, g->ep.iface,
-              strerror(-r));
+    ui_status(t, UI_ERROR, "not sent: %s", err);
     return;
   }
   seq++;
@@ -226,22 +272,15 @@ void ui_send(struct tui *t, const char *text) {
 
 void ui_clear(struct tui *t) {
   struct mcw_group *g = ui_current_group(t);
-  struct ui_pane *p;
-  char shown[128];
+  char q[200], shown[128];
 
-  if (g == NULL)
+  if (g == NULL) {
+    ui_status(t, UI_INFO, "no group selected");
     return;
-  mcw_group_clear(g, mcw_mono_ns());
-  p = ui_pane_of(t, g);
-  p->sel = 0;
-  p->top = 0;
-  if (p->has_snap) {
-    mcw_ring_free(&p->snap);
-    p->has_snap = false;
-    ui_pane_freeze(p);
   }
-  ui_status(t, UI_INFO, "cleared counters of %s",
-            mcw_endpoint_format(&g->ep, shown, sizeof(shown)));
+  snprintf(q, sizeof(q), "clear the counters, lists and senders of %s?",
+           mcw_endpoint_format(&g->ep, shown, sizeof(shown)));
+  ui_confirm_open(t, UI_CONFIRM_CLEAR, g, q);
 }
 
 void ui_pane_freeze(struct ui_pane *p) {
@@ -275,7 +314,7 @@ void ui_pause(struct tui *t, bool on) {
     struct ui_pane *p = ui_pane_of(t, mcw_engine_group(e, i));
     if (on) {
       ui_pane_freeze(p);
-    } else if (p->has_snap) {
+    } else if (p->has_snap && p->sel == 0) { /* a selection keeps its copy */
       mcw_ring_free(&p->snap);
       p->has_snap = false;
     }

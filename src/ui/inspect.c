@@ -3,8 +3,10 @@
  * sender, interface and sizes, its decoded stream header (probe, RTP,
  * MPEG-TS, mcjoin, msend) when it has one, the payload as escaped text wrapped
  * to the width, and a hexdump whose text column shows printable ASCII only. The
- * datagram is named by group and arrival number, so the view stays on it
- * while new traffic arrives, until the ring overwrites it.
+ * inspector keeps its own copy of the datagram (fields and the --snap bytes
+ * kept), so it stays on screen at any rate, after the ring has overwritten
+ * it and after a clear; stepping to the newer or older one looks it up in
+ * the pane's list by arrival number.
  */
 #include <net/if.h>
 #include <stdio.h>
@@ -16,21 +18,28 @@
 #include "mcwatch/stream.h"
 #include "ui.h"
 
-static const struct mcw_record *find_record(struct tui *t) {
-  struct mcw_engine *e = t->session.engine;
-  const struct mcw_ring *r;
-  const struct mcw_record *newest;
+/* Copies rec into the inspector's own record. */
+static void keep(struct tui *t, const struct mcw_record *rec) {
+  size_t n = rec->caplen < UI_INSPECT_MAX ? rec->caplen : UI_INSPECT_MAX;
 
-  for (size_t i = 0; i < mcw_engine_count(e); i++) {
-    if (mcw_engine_group(e, i) != t->insp_group)
-      continue;
-    r = ui_pane_ring(ui_pane_of(t, t->insp_group));
-    newest = mcw_ring_recent(r, 0);
-    if (newest == NULL || t->insp_number > newest->number)
-      return NULL;
-    return mcw_ring_recent(r, (uint32_t)(newest->number - t->insp_number));
-  }
-  return NULL;
+  t->insp_rec = *rec;
+  memcpy(t->insp_payload, rec->payload, n);
+  t->insp_rec.caplen = (uint32_t)n;
+  t->insp_rec.payload = t->insp_payload;
+  t->insp_number = rec->number;
+  t->insp_have = true;
+}
+
+/* Record number n in the pane's list of the inspected group, or NULL. */
+static const struct mcw_record *in_list(struct tui *t, uint64_t n) {
+  const struct mcw_ring *r = ui_pane_ring(ui_pane_of(t, t->insp_group));
+  const struct mcw_record *newest = mcw_ring_recent(r, 0), *rec;
+
+  if (newest == NULL || n == 0 || n > newest->number ||
+      newest->number - n >= UINT32_MAX)
+    return NULL;
+  rec = mcw_ring_recent(r, (uint32_t)(newest->number - n));
+  return rec != NULL && rec->number == n ? rec : NULL;
 }
 
 bool ui_inspect_open(struct tui *t) {
@@ -43,7 +52,7 @@ bool ui_inspect_open(struct tui *t) {
   if (rec == NULL)
     return false;
   t->insp_group = g;
-  t->insp_number = rec->number;
+  keep(t, rec);
   t->insp_scroll = 0;
   t->mode = UI_INSPECT;
   return true;
@@ -68,46 +77,37 @@ static unsigned i_scroll(struct tui *t, int key) {
 /* Steps to the previous or next datagram of the group (in the pane's filter).
  */
 static unsigned i_step(struct tui *t, int key) {
-  struct ui_pane *p;
-  const struct mcw_ring *r;
-  const struct mcw_record *newest;
   uint64_t n = t->insp_number;
 
-  if (t->insp_group == NULL)
-    return UI_NONE;
-  p = ui_pane_of(t, t->insp_group);
-  r = ui_pane_ring(p);
-  newest = mcw_ring_recent(r, 0);
-  if (newest == NULL)
+  if (t->insp_group == NULL || !t->insp_have)
     return UI_NONE;
   for (;;) {
     const struct mcw_record *rec;
     n = key == KEY_LEFT || key == '[' ? n + 1 : n - 1; /* left: newer */
-    if (n == 0 || n > newest->number)
-      return UI_NONE;
-    rec = mcw_ring_recent(r, (uint32_t)(newest->number - n));
+    rec = in_list(t, n);
     if (rec == NULL)
-      return UI_NONE;
-    if (ui_sender_match(t, &rec->src))
+      return UI_NONE; /* none newer yet, or the older ones are overwritten */
+    if (ui_sender_match(t, &rec->src)) {
+      keep(t, rec);
       break;
+    }
   }
-  t->insp_number = n;
   t->insp_scroll = 0;
   return UI_REDRAW;
 }
 
 static const struct ui_binding inspect_bindings[] = {
-    {{27, 'q', '\r', '\n'}, "Esc", "Close", "Close the inspector.", i_close},
+    {{27, 'q', '\r', '\n'}, "Esc", "Close", "Close the inspector.", i_close, NULL},
     {{KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE},
      "Up/Down",
      "Scroll",
      "Scroll the hexdump.",
-     i_scroll},
+     i_scroll, NULL},
     {{KEY_LEFT, KEY_RIGHT, '[', ']'},
      "Left/Right",
      "Newer/Older",
      "Step to the newer or older datagram.",
-     i_step},
+     i_step, NULL},
 };
 
 const struct ui_keymap ui_inspect_keys = {"Inspector", inspect_bindings,
@@ -152,7 +152,8 @@ static int draw_text(struct tui *t, const struct mcw_record *rec, int y,
 }
 
 void ui_inspect_draw(struct tui *t) {
-  const struct mcw_record *rec = find_record(t);
+  const struct mcw_record *rec =
+      t->insp_group != NULL && t->insp_have ? &t->insp_rec : NULL;
   char buf[200], a[MCW_ADDRSTRLEN], clock[32], ifn[IF_NAMESIZE], ep[128];
   char n1[32], n2[32], hdr[300];
   int y = 0, lines, top;
@@ -162,16 +163,16 @@ void ui_inspect_draw(struct tui *t) {
   move(0, 0);
   attron(ui_attr(t, UI_C_TITLE));
   if (rec == NULL) {
-    ui_put(stdscr,
-           " Inspector: that datagram is gone (overwritten, cleared "
-           "or its group removed)",
-           COLS);
+    ui_put(stdscr, " Inspector: that datagram's group was removed", COLS);
     attroff(ui_attr(t, UI_C_TITLE));
     return;
   }
-  snprintf(buf, sizeof(buf), " Datagram #%s of %s",
+  snprintf(buf, sizeof(buf), " Datagram #%s of %s%s",
            mcw_fmt_count(rec->number, n1, sizeof(n1)),
-           mcw_endpoint_format(&t->insp_group->ep, ep, sizeof(ep)));
+           mcw_endpoint_format(&t->insp_group->ep, ep, sizeof(ep)),
+           in_list(t, rec->number) != NULL
+               ? ""
+               : " (kept here; gone from the list)");
   ui_put(stdscr, buf, COLS);
   attroff(ui_attr(t, UI_C_TITLE));
   ui_hline(stdscr, ++y, 0, COLS);

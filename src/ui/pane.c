@@ -3,12 +3,17 @@
  * interface, state), a line of figures (rates, totals, senders, loss,
  * kernel drops), a sparkline of the last minutes, the live datagram list
  * (newest first: arrival time, sender, length, escaped payload preview)
- * and the sender table. Rows are selected by arrival number, so a selected
- * datagram keeps its place on screen while new ones arrive above it.
+ * and the sender table. Rows are selected by arrival number (the "#RECV"
+ * column: the datagram's number in the group, the one number a row shows).
+ * Moving off the newest row freezes the pane's list (a copy of the ring,
+ * ui_pane_freeze), so the selection cannot be overwritten under the user
+ * at any rate; the header counts the newer datagrams waiting, and Home
+ * (the selection back on the newest) follows the live list again.
  * Loss comes from the stream trackers (mcwatch/stream.h): the group line
  * sums its senders; a sender that is not a recognised stream reads "-",
  * since mcwatch does not show a loss figure it has not measured. Probe
- * datagrams show their sequence number and text instead of header bytes.
+ * datagrams show "seq N" and their text instead of header bytes. A sender
+ * sending this host's own probes is marked "(this host)".
  */
 #include <stdio.h>
 #include <string.h>
@@ -73,7 +78,7 @@ static const char *group_loss(const struct mcw_health *h, char *buf,
   return buf;
 }
 
-/* The payload column of a probe: "#17 text" (text escaped by the caller). */
+/* The payload column of a probe: "seq 17 text" (text escaped by the caller). */
 static size_t probe_preview(const struct mcw_record *rec, char *buf, size_t len,
                             const uint8_t **text, size_t *text_len) {
   struct mcw_probe p;
@@ -82,7 +87,7 @@ static size_t probe_preview(const struct mcw_record *rec, char *buf, size_t len,
     return 0;
   *text = p.text;
   *text_len = p.text_avail;
-  return (size_t)snprintf(buf, len, "#%llu ", (unsigned long long)p.seq);
+  return (size_t)snprintf(buf, len, "seq %llu ", (unsigned long long)p.seq);
 }
 
 size_t ui_pane_rows(struct tui *t, const struct mcw_ring *r, uint32_t *out,
@@ -125,10 +130,23 @@ static size_t sel_index(struct ui_pane *p, const struct mcw_ring *r,
   return j;
 }
 
+/* Following the newest again (Home, a filter, a clear): the list goes live. */
+static void follow_live(struct tui *t, struct ui_pane *p) {
+  if (p->sel == 0 && p->has_snap && !t->paused) {
+    mcw_ring_free(&p->snap);
+    p->has_snap = false;
+    p->top = 0;
+  }
+}
+
 const struct mcw_record *ui_pane_selected(struct tui *t, struct ui_pane *p) {
   static uint32_t rows[MAX_ROWS];
-  const struct mcw_ring *r = ui_pane_ring(p);
-  size_t n = ui_pane_rows(t, r, rows, MAX_ROWS);
+  const struct mcw_ring *r;
+  size_t n;
+
+  follow_live(t, p);
+  r = ui_pane_ring(p);
+  n = ui_pane_rows(t, r, rows, MAX_ROWS);
 
   if (n == 0)
     return NULL;
@@ -137,10 +155,13 @@ const struct mcw_record *ui_pane_selected(struct tui *t, struct ui_pane *p) {
 
 void ui_pane_move(struct tui *t, struct ui_pane *p, long delta) {
   static uint32_t rows[MAX_ROWS];
-  const struct mcw_ring *r = ui_pane_ring(p);
-  size_t n = ui_pane_rows(t, r, rows, MAX_ROWS);
+  const struct mcw_ring *r;
+  size_t n;
   long j;
 
+  follow_live(t, p);
+  r = ui_pane_ring(p);
+  n = ui_pane_rows(t, r, rows, MAX_ROWS);
   if (n == 0)
     return;
   j = (long)sel_index(p, r, rows, n) + delta;
@@ -148,11 +169,15 @@ void ui_pane_move(struct tui *t, struct ui_pane *p, long delta) {
     j = 0;
   if (j >= (long)n)
     j = (long)n - 1;
-  if (j == 0) { /* back on the newest: follow it again */
+  if (j == 0 && (!p->has_snap || t->paused)) { /* on the newest: follow */
     p->sel = 0;
     p->top = 0;
     return;
   }
+  /* Off the live edge: freeze the list (a copy, same records and numbers
+     at this instant), so no arrival can take the selection away. */
+  ui_pane_freeze(p);
+  r = ui_pane_ring(p);
   p->sel = mcw_ring_recent(r, rows[j])->number;
   if (p->top == 0) /* leaving the live edge: the rows on screen stay put */
     p->top = mcw_ring_recent(r, rows[0])->number;
@@ -318,20 +343,47 @@ static struct cols list_cols(int w) {
   return c;
 }
 
+/* Datagrams that arrived since p's list was frozen (in the filter). */
+static uint64_t waiting(struct tui *t, struct ui_pane *p) {
+  const struct mcw_ring *live = &p->group->ring;
+  const struct mcw_record *mine = mcw_ring_recent(&p->snap, 0);
+  const struct mcw_record *newest = mcw_ring_recent(live, 0);
+  uint64_t base = mine != NULL ? mine->number : 0, k = 0;
+  uint32_t n = mcw_ring_count(live);
+
+  if (newest == NULL || newest->number <= base)
+    return 0;
+  if (t->filter[0] == '\0')
+    return newest->number - base;
+  if (n > MAX_SCAN)
+    n = MAX_SCAN;
+  for (uint32_t i = 0; i < n; i++) {
+    const struct mcw_record *rec = mcw_ring_recent(live, i);
+    if (rec->number <= base)
+      break;
+    k += ui_sender_match(t, &rec->src);
+  }
+  return k;
+}
+
 static void draw_list(struct tui *t, struct ui_pane *p, int y, int x, int h,
                       int w, bool focused) {
   static uint32_t rows[MAX_ROWS];
-  const struct mcw_ring *r = ui_pane_ring(p);
+  const struct mcw_ring *r;
   struct cols c = list_cols(w);
-  size_t n = ui_pane_rows(t, r, rows, MAX_ROWS), j, top;
+  size_t n, j, top;
   char buf[200];
   int show = h - 1;
+
+  follow_live(t, p);
+  r = ui_pane_ring(p);
+  n = ui_pane_rows(t, r, rows, MAX_ROWS);
 
   move(y, x);
   attron(ui_attr(t, UI_C_DIM) | A_UNDERLINE);
   snprintf(buf, sizeof(buf), "  %*s%-*s %-*s %*s  %-*s", c.num,
-           c.num ? "#  " : "", c.time, "TIME", c.sender, "SENDER", c.len, "LEN",
-           c.payload > 0 ? c.payload : 0, "PAYLOAD");
+           c.num ? "#RECV " : "", c.time, "TIME", c.sender, "SENDER", c.len,
+           "LEN", c.payload > 0 ? c.payload : 0, "PAYLOAD");
   ui_put_pad(stdscr, buf, w);
   attroff(ui_attr(t, UI_C_DIM) | A_UNDERLINE);
   if (show <= 0)
@@ -358,10 +410,13 @@ static void draw_list(struct tui *t, struct ui_pane *p, int y, int x, int h,
     /* Anchor the view on a record while one is selected. */
     p->top = p->sel == 0 ? 0 : mcw_ring_recent(r, rows[top])->number;
   }
-  if (top > 0 && w > 40) { /* scrolled into history: say what is above */
-    char more[48];
-    int len = snprintf(more, sizeof(more), " %s %zu newer (Home) ",
-                       t->utf8 ? "\u2191" : "^", top);
+  if ((top > 0 || p->sel != 0) && w > 40) { /* off the live edge */
+    char more[64], nn[32];
+    uint64_t newer = top + (p->has_snap && !t->paused ? waiting(t, p) : 0);
+    int len =
+        snprintf(more, sizeof(more), " %s %s newer%s (Home) ",
+                 t->utf8 ? "\u2191" : "^", mcw_fmt_count(newer, nn, sizeof(nn)),
+                 p->has_snap && !t->paused && w > 60 ? ", frozen" : "");
     move(y, x + w - len + (t->utf8 ? 2 : 0));
     attron(ui_attr(t, UI_C_WARN));
     addstr(more);
@@ -483,6 +538,12 @@ static void draw_senders(struct tui *t, struct ui_pane *p, int y, int x, int h,
                n5, loss);
     if (wide)
       extra_columns(&f, buf + strlen(buf), sizeof(buf) - strlen(buf));
+    if (s->own && w > 24) { /* this host's probes: said at the row's end */
+      size_t at = strlen(buf);
+      if (at + 13 > (size_t)w)
+        at = (size_t)w - 13; /* short of room: over the last columns */
+      snprintf(buf + at, sizeof(buf) - at, "  (this host)");
+    }
     move(y + 1 + row++, x);
     ui_put(stdscr, buf, w);
   }

@@ -5,7 +5,9 @@
  * has its own bounded history (oldest first, no consecutive duplicates),
  * recalled with Up and Down; the line being typed is kept aside while
  * recalling. Editing keys are a table like the main screen's, so the help
- * screen lists them too.
+ * screen lists them too. A confirmation is a prompt with no line: y (or Y)
+ * answers yes, any other key no, so nothing irreversible happens on one
+ * stray key.
  */
 #include <stdlib.h>
 #include <stdio.h>
@@ -95,6 +97,20 @@ static unsigned e_submit(struct tui *t, int key) {
   case UI_PROMPT_WRITE:
     ui_record_start(t, line);
     break;
+  case UI_PROMPT_SAVE:
+    ui_save_list(t, line);
+    break;
+  case UI_PROMPT_GROUPS:
+    mcw_strlcpy(t->ov_filter, line, sizeof(t->ov_filter));
+    t->ov_top = 0;
+    if (line[0] != '\0')
+      ui_status(t, UI_INFO,
+                "showing groups matching \"%s\" (/, Ctrl-U, Enter shows all)",
+                line);
+    else
+      ui_status(t, UI_INFO, "filter off: all groups");
+    break;
+  case UI_PROMPT_CONFIRM: /* answered by confirm_key, never submitted */
   case UI_PROMPT_KINDS:
     break;
   }
@@ -182,52 +198,83 @@ static unsigned e_history(struct tui *t, int key) {
 }
 
 static const struct ui_binding prompt_bindings[] = {
-    {{'\r', '\n', KEY_ENTER}, "Enter", "OK", "Accept the line.", e_submit},
-    {{27, UI_CTRL('g')}, "Esc", "Cancel", "Cancel the prompt.", e_cancel},
+    {{'\r', '\n', KEY_ENTER}, "Enter", "OK", "Accept the line.", e_submit, NULL},
+    {{27, UI_CTRL('g')}, "Esc", "Cancel", "Cancel the prompt.", e_cancel, NULL},
     {{KEY_BACKSPACE, 127, UI_CTRL('h')},
      "Backspace",
      NULL,
      "Delete the character before the cursor.",
-     e_backspace},
+     e_backspace, NULL},
     {{KEY_DC, UI_CTRL('d')},
      "Delete",
      NULL,
      "Delete the character under the cursor.",
-     e_delete},
+     e_delete, NULL},
     {{UI_CTRL('u')},
      "Ctrl-U",
      "Clear",
      "Delete everything before the cursor.",
-     e_kill},
+     e_kill, NULL},
     {{UI_CTRL('w')},
      "Ctrl-W",
      NULL,
      "Delete the word before the cursor.",
-     e_word},
+     e_word, NULL},
     {{KEY_LEFT, KEY_RIGHT, UI_CTRL('b'), UI_CTRL('f')},
      "Left/Right",
      NULL,
      "Move the cursor.",
-     e_move},
+     e_move, NULL},
     {{KEY_HOME, KEY_END, UI_CTRL('a'), UI_CTRL('e')},
      "Home/End",
      NULL,
      "Go to the start or the end of the line (also Ctrl-A, Ctrl-E).",
-     e_move},
+     e_move, NULL},
     {{KEY_UP, KEY_DOWN, UI_CTRL('p'), UI_CTRL('n')},
      "Up/Down",
      "History",
      "Recall earlier entries of this prompt.",
-     e_history},
+     e_history, NULL},
 };
 
 const struct ui_keymap ui_prompt_keys = {"Prompts (join, send, filter)",
                                          prompt_bindings,
                                          MCW_ARRAY_LEN(prompt_bindings)};
 
+void ui_confirm_open(struct tui *t, enum ui_confirm what, struct mcw_group *g,
+                     const char *question) {
+  char title[sizeof(t->prompt.title)];
+
+  snprintf(title, sizeof(title), "%s (y/N) ", question);
+  ui_prompt_open(t, UI_PROMPT_CONFIRM, title, NULL);
+  t->confirm_what = what;
+  t->confirm_group = g;
+}
+
+/* y or Y does it; any other key cancels and says so. */
+static unsigned confirm_key(struct tui *t, struct ui_key k) {
+  struct mcw_group *g = t->confirm_group;
+
+  t->mode = UI_MAIN;
+  t->confirm_group = NULL;
+  if (!k.fkey && (k.ch == 'y' || k.ch == 'Y')) {
+    ui_confirmed(t, t->confirm_what, g);
+    return UI_REDRAW;
+  }
+  ui_status(t, UI_INFO, "%s",
+            t->confirm_what == UI_CONFIRM_REMOVE
+                ? "not removed: the group and its figures stay"
+                : "not cleared: the counters stay");
+  return UI_REDRAW;
+}
+
 unsigned ui_prompt_key(struct tui *t, struct ui_key k) {
   struct ui_prompt *p = &t->prompt;
-  unsigned r = ui_dispatch(t, &ui_prompt_keys, k);
+  unsigned r;
+
+  if (p->kind == UI_PROMPT_CONFIRM)
+    return confirm_key(t, k);
+  r = ui_dispatch(t, &ui_prompt_keys, k);
 
   if (r != UI_NONE || k.fkey)
     return r;
@@ -263,7 +310,7 @@ void ui_prompt_draw(struct tui *t) {
   move(y, 0);
   clrtoeol();
   attron(ui_attr(t, UI_C_KEY));
-  if (COLS - (int)strlen(p->title) < 20) {
+  if (p->kind != UI_PROMPT_CONFIRM && COLS - (int)strlen(p->title) < 20) {
     /* Too little room left to type: "join GROUP:PORT...: " becomes "join: ". */
     char brief[32];
     size_t n = strcspn(p->title, " :");

@@ -15,7 +15,9 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "mcwatch/engine.h"
 #include "mcwatch/escape.h"
+#include "mcwatch/fmt.h"
 #include "ui.h"
 
 attr_t ui_attr(struct tui *t, enum ui_color c) {
@@ -145,6 +147,30 @@ void ui_put_pad(WINDOW *win, const char *s, int w) {
 void ui_escape(struct tui *t, const uint8_t *data, size_t len, char *out,
                size_t outlen) {
   mcw_escape(data, len, out, outlen, t->utf8 ? 0 : MCW_ESC_ASCII);
+}
+
+double ui_spark(struct tui *t, struct mcw_group *g, int w) {
+  static const char *blocks[8] = {" ",      "\u2581", "\u2582", "\u2583",
+                                  "\u2584", "\u2585", "\u2586", "\u2588"};
+  static const char ascii[] = " .:-=+*#";
+  double v[MCW_SPARK_SECONDS];
+  uint8_t lv[MCW_SPARK_SECONDS];
+  double max;
+  int n = w < MCW_SPARK_SECONDS ? w : MCW_SPARK_SECONDS;
+
+  if (n <= 0)
+    return 0;
+  n = (int)mcw_rate_history(&g->history, mcw_mono_ns(), v, (size_t)n);
+  max = mcw_fmt_spark(v, (size_t)n, 8, lv);
+  attron(ui_attr(t, UI_C_SPARK));
+  for (int i = 0; i < n; i++) {
+    if (t->utf8)
+      addstr(blocks[lv[i]]);
+    else
+      addch((chtype)(unsigned char)ascii[lv[i]]);
+  }
+  attroff(ui_attr(t, UI_C_SPARK));
+  return max;
 }
 
 /* In a UTF-8 locale the box characters are written as Unicode, which

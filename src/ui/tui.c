@@ -31,6 +31,7 @@
 #include "mcwatch/capture.h"
 #include "mcwatch/common.h"
 #include "mcwatch/escape.h"
+#include "mcwatch/fmt.h"
 #include "ui.h"
 
 #define REDRAW_MS 50              /* 20 Hz at most */
@@ -175,7 +176,9 @@ void ui_status(struct tui *t, enum ui_level level, const char *fmt, ...) {
   mcw_escape((const uint8_t *)raw, strlen(raw), t->status, sizeof(t->status),
              MCW_ESC_MESSAGE | (t->utf8 ? 0 : MCW_ESC_ASCII));
   t->status_level = level;
+  t->status_ns = mcw_mono_ns();
   t->dirty = true;
+  ui_log(t, level, t->status); /* the full text stays in the log (m) */
 }
 
 struct mcw_group *ui_current_group(struct tui *t) {
@@ -282,6 +285,34 @@ static void on_event(void *ctx, const struct mcw_event *ev) {
     ui_status(t, level, "%s", ev->message);
 }
 
+/* An alarm raised or cleared: the status line, the bell, the log. */
+static void on_alarm(struct mcw_session *s, struct mcw_group *g,
+                     const struct mcw_alarm_event *ev) {
+  struct tui *t = s->ctx;
+  char ep[128], dur[16];
+
+  if (s->stopping)
+    return;
+  mcw_endpoint_format(&g->ep, ep, sizeof(ep));
+  if (ev->raised) {
+    ui_status(t, UI_ERROR, "ALARM %s%s%s%s: %s", ep, g->ep.label[0] ? " (" : "",
+              g->ep.label, g->ep.label[0] ? ")" : "", ev->why);
+    if (t->opt->ring_bell && t->curses_on)
+      beep();
+  } else {
+    char msg[300];
+    snprintf(msg, sizeof(msg), "cleared %s: %s after %s, %llu lost", ep,
+             mcw_alarm_name(ev->kind),
+             mcw_fmt_age((int64_t)(ev->duration_s * 1e9), dur, sizeof(dur)),
+             (unsigned long long)ev->lost);
+    /* Good news waits its turn: a fresh message stays up (the log has it). */
+    if (mcw_mono_ns() - t->status_ns < 2 * MCW_NS_PER_SEC)
+      ui_log(t, UI_INFO, msg);
+    else
+      ui_status(t, UI_INFO, "%s", msg);
+  }
+}
+
 static void draw_now(struct tui *t) {
   if (!t->curses_on)
     return;
@@ -304,9 +335,11 @@ static void on_redraw(uv_timer_t *h) {
 static unsigned handle_key(struct tui *t, struct ui_key k) {
   if (k.fkey && k.ch == KEY_RESIZE)
     return UI_CLEAR;
+  if (k.fkey && k.ch == KEY_MOUSE)
+    return ui_mouse(t);
   switch (t->mode) {
   case UI_MAIN:
-    return ui_dispatch(t, &ui_main_keys, k);
+    return ui_main_key(t, k);
   case UI_PROMPT:
     return ui_prompt_key(t, k);
   case UI_INSPECT:
@@ -314,6 +347,8 @@ static unsigned handle_key(struct tui *t, struct ui_key k) {
   case UI_HELP:
   case UI_PICK:
   case UI_DOCTOR:
+  case UI_OUTAGES:
+  case UI_MESSAGES:
     return ui_modal_key(t, k);
   }
   return UI_NONE;
@@ -512,6 +547,9 @@ int mcw_run_tui(struct mcw_options *o) {
   t->opt = o;
   t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
   t->tiled = true;
+  t->ov_sort = -1;
+  t->overview = o->nendpoints > 1;
+  t->mouse = o->mouse;
   stdin_flags = fcntl(0, F_GETFL);
   fatal_tui = t;
   mcw_set_fatal_hook(on_fatal);
@@ -526,6 +564,7 @@ int mcw_run_tui(struct mcw_options *o) {
   /* After newterm: libuv's handlers replace curses' for these signals. */
   mcw_session_init(&t->session, o, &hooks);
   t->session.on_stop = on_stop;
+  t->session.on_alarm = on_alarm;
   t->session.ctx = t;
   uv_poll_init(&t->session.loop, &t->stdin_poll, 0);
   t->stdin_poll.data = t;
@@ -541,7 +580,11 @@ int mcw_run_tui(struct mcw_options *o) {
   uv_signal_start(&t->cont, on_cont, SIGCONT);
   t->handles_open = true;
 
-  ui_status(t, UI_INFO, "press ? for help, j to join a group, q to quit");
+  if (t->mouse)
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+                  BUTTON5_PRESSED,
+              NULL);
+  ui_status(t, UI_INFO, "press ? for help, a to join a group, q to quit");
   if (o->write != NULL)
     ui_record_start(t, o->write);
   /* A failed join leaves its pane in state error and says why. */
@@ -562,6 +605,10 @@ int mcw_run_tui(struct mcw_options *o) {
   mcw_iface_list_free(&t->picks);
   ui_prompt_free(t);
   free(t->doctor_text);
+  free(t->ov_rows);
+  free(t->ov_order);
+  for (size_t i = 0; i < t->msg_count; i++)
+    free(t->messages[(t->msg_head + i) % UI_MESSAGES_MAX].text);
   mcw_set_fatal_hook(NULL);
   fatal_tui = NULL;
   if (t->summary[0] != '\0')

@@ -23,6 +23,7 @@
 #include "../app/app.h"
 #include "mcwatch/common.h"
 #include "mcwatch/iface.h"
+#include "mcwatch/overview.h"
 #include "mcwatch/ring.h"
 
 struct mcw_capture;
@@ -41,12 +42,14 @@ enum {
 };
 
 enum ui_mode {
-  UI_MAIN,
+  UI_MAIN, /* the overview, or a group's pane (struct tui's overview) */
   UI_PROMPT,
   UI_HELP,
   UI_INSPECT,
   UI_PICK,
   UI_DOCTOR,
+  UI_OUTAGES,  /* the outage log */
+  UI_MESSAGES, /* the message log */
 };
 
 enum ui_prompt_kind {
@@ -54,6 +57,9 @@ enum ui_prompt_kind {
   UI_PROMPT_SEND,
   UI_PROMPT_FILTER,
   UI_PROMPT_WRITE,
+  UI_PROMPT_SAVE,   /* file name for the channel list */
+  UI_PROMPT_GROUPS, /* the overview's filter */
+  UI_PROMPT_CONFIRM, /* a yes/no question (ui_confirm_open) */
   UI_PROMPT_KINDS,
 };
 
@@ -89,6 +95,7 @@ struct ui_binding {
   const char *footer; /* short word for the footer; NULL: help only */
   const char *help;   /* one sentence for the help screen */
   unsigned (*fn)(struct tui *t, int key);
+  const char *name; /* the action's name in the config's [keys] */
 };
 
 /* A named table of bindings, for dispatch and for the help screen. */
@@ -98,7 +105,23 @@ struct ui_keymap {
   size_t n;
 };
 
+/* What a yes to a confirmation question does. */
+enum ui_confirm {
+  UI_CONFIRM_REMOVE, /* remove a left group, its pane and figures */
+  UI_CONFIRM_CLEAR,  /* clear a group's counters, lists and senders */
+};
+
+#define UI_INSPECT_MAX 65536 /* payload bytes the inspector copies */
+
 #define UI_HISTORY 32
+#define UI_MESSAGES_MAX 100 /* the message log keeps the last this many */
+
+/* One line of the message log. */
+struct ui_message {
+  int64_t wall_ns;
+  enum ui_level level;
+  char *text;
+};
 #define UI_LINE_MAX 256
 
 /* Earlier entries of one prompt, oldest first. */
@@ -159,6 +182,23 @@ struct tui {
 
   char status[300];
   enum ui_level status_level;
+  int64_t status_ns; /* when the status line was last set (monotonic) */
+  struct ui_message messages[UI_MESSAGES_MAX]; /* ring, oldest first */
+  size_t msg_head, msg_count;
+
+  /* The overview (src/ui/overview.c). */
+  bool overview;                /* the main screen shows the overview */
+  struct mcw_group *ov_sel;     /* selected group (kept as the order moves) */
+  size_t ov_pos, ov_top;        /* its row, and the first row on screen */
+  int ov_sort;                  /* column sorted by; -1: alarms first */
+  bool ov_rev;                  /* sort order reversed */
+  char ov_filter[UI_LINE_MAX];  /* group filter, "" = all */
+  struct mcw_ov_row *ov_rows;   /* one per group, in the engine's order */
+  struct mcw_ov_row **ov_order; /* filtered and sorted */
+  size_t ov_n, ov_cap;
+  bool ov_labels; /* some group has a label: offer the column */
+  struct mcw_ov_counts ov_counts;
+  bool mouse; /* clicks and the wheel are read */
 
   struct mcw_iface_list picks; /* interface picker */
   size_t pick_sel;
@@ -170,12 +210,22 @@ struct tui {
 
   char *doctor_text;           /* the doctor's last report, as text */
   struct mcw_capture *capture; /* recording to a pcap file, or NULL */
+
+  /* Review fixes of issue 13 (h/uifix): the yes/no question and the
+     inspector's own copy of the datagram it shows. */
+  enum ui_confirm confirm_what;         /* what a yes does */
+  struct mcw_group *confirm_group;      /* the group it is about */
+  struct mcw_record insp_rec;           /* the record shown (payload below) */
+  bool insp_have;                       /* insp_rec holds a datagram */
+  uint8_t insp_payload[UI_INSPECT_MAX]; /* its bytes, at most --snap */
 };
 
 /* tui.c */
 /* Shows one line on the status line (escaped; never raw). */
 void ui_status(struct tui *t, enum ui_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Adds a line to the message log (without showing it). */
+void ui_log(struct tui *t, enum ui_level level, const char *text);
 /* The selected group, or NULL when none are listed. */
 struct mcw_group *ui_current_group(struct tui *t);
 /*
@@ -192,8 +242,18 @@ void ui_pane_forget(struct tui *t, struct mcw_group *g);
 const struct mcw_ring *ui_pane_ring(struct ui_pane *p);
 
 /* keys.c */
-/* The main screen's key table. */
+/* Keys of both views (tried after the view's own). */
 extern const struct ui_keymap ui_main_keys;
+/* The overview's keys. */
+extern const struct ui_keymap ui_overview_keys;
+/* A group pane's keys. */
+extern const struct ui_keymap ui_pane_keys;
+/* Handles a mouse event (KEY_MOUSE): clicks select, the wheel scrolls. */
+unsigned ui_mouse(struct tui *t);
+/* Handles a key on the main screen (overview or pane). */
+unsigned ui_main_key(struct tui *t, struct ui_key k);
+/* A key's name for people: "Tab", "F1", "Ctrl-L", "a"; buf may be used. */
+const char *ui_key_name(int code, char *buf, size_t len);
 /* Dispatches a key through map; returns reaction flags. */
 unsigned ui_dispatch(struct tui *t, const struct ui_keymap *map,
                      struct ui_key k);
@@ -209,6 +269,8 @@ void ui_leave(struct tui *t);
 void ui_pick_open(struct tui *t);
 /* Rejoins the selected group on the picked interface. */
 void ui_pick_apply(struct tui *t);
+/* Saves every group with its label as a channel list at path. */
+void ui_save_list(struct tui *t, const char *path);
 /* Sends text to the selected group. */
 void ui_send(struct tui *t, const char *text);
 /* Clears the selected group's counters. */
@@ -217,6 +279,8 @@ void ui_clear(struct tui *t);
 void ui_pause(struct tui *t, bool on);
 /* Freezes one pane's datagram list (a copy of its ring). */
 void ui_pane_freeze(struct ui_pane *p);
+/* Does what a confirmation question about g asked (after a yes). */
+void ui_confirmed(struct tui *t, enum ui_confirm what, struct mcw_group *g);
 /* TTL used by the send key. */
 #define UI_SEND_TTL 1
 
@@ -226,6 +290,9 @@ extern const struct ui_keymap ui_prompt_keys;
 /* Opens a prompt of kind with a title, prefilled with init (may be NULL). */
 void ui_prompt_open(struct tui *t, enum ui_prompt_kind kind, const char *title,
                     const char *init);
+/* Asks question (y/N) about g; y calls ui_confirmed, anything else cancels. */
+void ui_confirm_open(struct tui *t, enum ui_confirm what, struct mcw_group *g,
+                     const char *question);
 /* Handles one key in the prompt. */
 unsigned ui_prompt_key(struct tui *t, struct ui_key k);
 /* Draws the prompt on the last line. */
@@ -250,6 +317,24 @@ void ui_doctor_draw(struct tui *t);
 void ui_record_toggle(struct tui *t);
 /* Starts recording every group to path. */
 void ui_record_start(struct tui *t, const char *path);
+
+/* overview.c */
+/* Fills, filters and sorts the overview's rows from the model. */
+void ui_overview_rows(struct tui *t);
+/* Moves the overview's selection by delta rows. */
+void ui_overview_move(struct tui *t, long delta);
+/* Rows one page moves. */
+int ui_overview_page(void);
+/* True when screen row y holds a group row; selects it when select. */
+bool ui_overview_at(struct tui *t, int y, bool select);
+/* The group selected in the overview, or NULL. */
+struct mcw_group *ui_overview_selected(struct tui *t);
+/* Draws the overview (counts, column titles, rows). */
+void ui_overview_draw(struct tui *t);
+/* Draws the outage log page. */
+void ui_outages_draw(struct tui *t);
+/* Draws the message log page. */
+void ui_messages_draw(struct tui *t);
 
 /* view.c */
 /* Draws everything for the current mode. */
@@ -281,6 +366,8 @@ void ui_put_pad(WINDOW *win, const char *s, int w);
 /* Escapes untrusted bytes for display into out (MCW_ESC_MAX(len) bytes). */
 void ui_escape(struct tui *t, const uint8_t *data, size_t len, char *out,
                size_t outlen);
+/* Draws g's packet-rate history as w marks at the cursor; returns peak. */
+double ui_spark(struct tui *t, struct mcw_group *g, int w);
 /* Draws a horizontal rule of w columns. */
 void ui_hline(WINDOW *win, int y, int x, int w);
 /* Draws a vertical rule of h rows. */

@@ -18,27 +18,62 @@
 #define MIN_PANE_H 14 /* a tiled pane shorter than this is not worth it */
 #define MIN_PANE_W 78
 
-static void draw_footer(struct tui *t, const struct ui_keymap *map) {
-  int y = LINES - 1, x = 0;
+/* Adds map's footer words at *x on the last line, while they fit. */
+static void footer_map(struct tui *t, const struct ui_keymap *map, int *x) {
+  int y = LINES - 1;
 
-  move(y, 0);
-  clrtoeol();
-  for (size_t i = 0; i < map->n && x < COLS; i++) {
+  for (size_t i = 0; i < map->n && *x < COLS; i++) {
     const struct ui_binding *b = &map->b[i];
     int need;
-    if (b->footer == NULL)
+    if (b->footer == NULL || b->keys[0] == 0)
       continue;
     need = (int)(strlen(b->label) + strlen(b->footer)) + 3;
-    if (x + need > COLS)
-      break;
-    move(y, x);
+    if (*x + need > COLS)
+      return;
+    move(y, *x);
     attron(ui_attr(t, UI_C_KEY));
     addstr(b->label);
     attroff(ui_attr(t, UI_C_KEY));
     addch(' ');
     addstr(b->footer);
-    x += need;
+    *x += need;
   }
+}
+
+/* The footer: the view's own keys first, then map (may be NULL). */
+static void draw_footer(struct tui *t, const struct ui_keymap *map) {
+  int x = 0;
+
+  move(LINES - 1, 0);
+  clrtoeol();
+  if (map == &ui_main_keys) {
+    /* q and ? first, the view's keys, then the other shared commands. */
+    static struct ui_binding firsts[2];
+    struct ui_keymap head = {"", firsts, 2}, rest = ui_main_keys;
+    firsts[0] = ui_main_keys.b[0];
+    firsts[1] = ui_main_keys.b[1];
+    rest.b += 2;
+    rest.n -= 2;
+    footer_map(t, &head, &x);
+    footer_map(t, t->overview ? &ui_overview_keys : &ui_pane_keys, &x);
+    footer_map(t, &rest, &x);
+    return;
+  }
+  footer_map(t, map, &x);
+}
+
+/* The footer of pages that scroll (help, doctor, logs). */
+static void draw_page_footer(struct tui *t) {
+  move(LINES - 1, 0);
+  clrtoeol();
+  attron(ui_attr(t, UI_C_KEY));
+  addstr("Up/Down PgUp/PgDn Home/End");
+  attroff(ui_attr(t, UI_C_KEY));
+  addstr(" scroll  ");
+  attron(ui_attr(t, UI_C_KEY));
+  addstr("any other key");
+  attroff(ui_attr(t, UI_C_KEY));
+  addstr(" closes");
 }
 
 static void draw_status(struct tui *t) {
@@ -84,10 +119,14 @@ static void draw_tabs(struct tui *t) {
   }
   if (n == 0) {
     attron(ui_attr(t, UI_C_DIM));
-    ui_put(stdscr, "  no groups: press j to join one", COLS - title);
+    ui_put(stdscr, "  no groups: press a to join one", COLS - title);
     attroff(ui_attr(t, UI_C_DIM));
     return;
   }
+  snprintf(buf, sizeof(buf), " %zu/%zu ", t->cur + 1, n);
+  attron(ui_attr(t, UI_C_DIM));
+  title += ui_put(stdscr, buf, COLS - title);
+  attroff(ui_attr(t, UI_C_DIM));
   /* Scroll the bar so the selected tab is visible. */
   for (;;) {
     int w = title;
@@ -230,16 +269,34 @@ static bool help_row(struct tui *t, int *line, int *y) {
   return true;
 }
 
+/* Every key of a binding by name: "?/h/F1". */
+static const char *key_list(const struct ui_binding *b, char *buf, size_t len) {
+  size_t o = 0;
+
+  buf[0] = '\0';
+  for (size_t j = 0; j < MCW_ARRAY_LEN(b->keys) && b->keys[j] != 0; j++) {
+    char one[32];
+    const char *name = ui_key_name(b->keys[j], one, sizeof(one));
+    if (name == NULL)
+      continue; /* an alias of one already named (Enter's codes) */
+    o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s", o ? "/" : "",
+                          name);
+  }
+  return buf;
+}
+
 static void draw_help(struct tui *t) {
   static const char *notes[] = {
-      "Payloads and names are escaped: \\xHH for control or invalid bytes, "
-      "\\u{hhhh} for invisible, zero-width or unknown characters, \\n \\t "
-      "\\r \\\\ for the usual ones.",
-      "LOSS reads \"-\": loss is not tracked yet (it needs sequence numbers, "
-      "from mcwatch probes or RTP).",
+      "Payloads are escaped: \\xHH for control or invalid bytes, \\u{hhhh} "
+      "for invisible controls, \\n \\t \\r \\\\ for the usual ones.",
+      "LOSS reads \"-\" where there is nothing to judge it by: it needs "
+      "sequence numbers (mcwatch probes, RTP, MPEG-TS, mcjoin, msend).",
       "drops counts datagrams the kernel dropped for a full receive buffer.",
+      "Alarms: silent (nothing for --silence seconds after data came), loss "
+      "(over --max-loss % in 10 s), drops (kernel drops in 10 s), error.",
   };
-  const struct ui_keymap *maps[] = {&ui_main_keys, &ui_prompt_keys,
+  const struct ui_keymap *maps[] = {&ui_overview_keys, &ui_pane_keys,
+                                    &ui_main_keys, &ui_prompt_keys,
                                     &ui_inspect_keys};
   int y = 0, line = 0;
 
@@ -258,15 +315,31 @@ static void draw_help(struct tui *t) {
     }
     for (size_t i = 0; i < maps[m]->n; i++) {
       const struct ui_binding *b = &maps[m]->b[i];
-      if (!help_row(t, &line, &y))
+      char keys[80];
+      if (b->keys[0] == 0 || !help_row(t, &line, &y))
         continue;
       addstr("  ");
       attron(ui_attr(t, UI_C_KEY));
-      ui_put_pad(stdscr, b->label, 12);
+      ui_put_pad(stdscr, key_list(b, keys, sizeof(keys)), 22);
       attroff(ui_attr(t, UI_C_KEY));
-      ui_put(stdscr, b->help, COLS - 14);
+      ui_put(stdscr, b->help, COLS - 24);
     }
   }
+  help_row(t, &line, &y);
+  if (help_row(t, &line, &y)) {
+    attron(A_BOLD);
+    ui_put(stdscr, "Overview columns (narrow screens drop the later ones)",
+           COLS);
+    attroff(A_BOLD);
+  }
+  for (int c = 0; c < MCW_OV_COLS; c++)
+    if (help_row(t, &line, &y)) {
+      addstr("  ");
+      attron(ui_attr(t, UI_C_KEY));
+      ui_put_pad(stdscr, mcw_ov_columns[c].title, 22);
+      attroff(ui_attr(t, UI_C_KEY));
+      ui_put(stdscr, mcw_ov_columns[c].help, COLS - 24);
+    }
   help_row(t, &line, &y);
   for (size_t i = 0; i < MCW_ARRAY_LEN(notes); i++)
     if (help_row(t, &line, &y)) {
@@ -290,12 +363,20 @@ void ui_draw(struct tui *t) {
     switch (t->mode) {
     case UI_HELP:
       draw_help(t);
-      draw_footer(t, &ui_main_keys);
+      draw_page_footer(t);
       break;
     case UI_DOCTOR:
       ui_doctor_draw(t);
       draw_status(t);
-      draw_footer(t, &ui_main_keys);
+      draw_page_footer(t);
+      break;
+    case UI_OUTAGES:
+      ui_outages_draw(t);
+      draw_page_footer(t);
+      break;
+    case UI_MESSAGES:
+      ui_messages_draw(t);
+      draw_page_footer(t);
       break;
     case UI_INSPECT:
       ui_inspect_draw(t);
@@ -304,8 +385,12 @@ void ui_draw(struct tui *t) {
     case UI_MAIN:
     case UI_PICK:
     case UI_PROMPT:
-      draw_tabs(t);
-      draw_panes(t);
+      if (t->overview) {
+        ui_overview_draw(t);
+      } else {
+        draw_tabs(t);
+        draw_panes(t);
+      }
       if (t->mode == UI_PROMPT) {
         ui_prompt_draw(t);
         draw_footer(t, &ui_prompt_keys);

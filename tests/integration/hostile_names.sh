@@ -82,6 +82,8 @@ printf '"%s" --write "%s" 239.255.13.1:13001%%lo "%s"\n' "$MCWATCH" \
   "$TMP/$N1.pcap" "239.255.13.2:13002%$N7" >"$TMP/run.sh"
 start ui 120x40 "sh $TMP/run.sh"
 title=$(pane_flag pane_title)
+expect 5 'h\\u\{3164\}x' "overview: name not shown escaped"
+keys Enter # the first group's pane: the tab bar names both
 expect 5 '2 239\.255\.13\.2:13002%h\\u\{3164\}x' "tab bar: name not escaped"
 expect 1 'iface h\\u\{3164\}x \(' "pane title: name not escaped"
 keys Tab i

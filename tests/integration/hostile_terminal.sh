@@ -38,6 +38,7 @@ done
 # 4. A resize storm while datagrams flow: 50 sizes, from tiny to large.
 run storm "\"$MCWATCH\" $EP 239.255.9.2:9002%lo"
 on storm; expect 5 "joined" "storm: monitor did not start"
+on storm; keys Enter # the first group's pane, from the overview
 "$TESTSEND" 239.255.9.1 9001 lo 400 --text "storm %n" --interval-ms 5 \
   --source 127.0.0.1 >/dev/null 2>&1 &
 tx=$!

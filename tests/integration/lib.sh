@@ -7,7 +7,8 @@
 
 MCWATCH=${MCWATCH:-${1:?usage: $0 path/to/mcwatch}}
 TESTSEND=${MCW_TESTSEND:-$(dirname "$MCWATCH")/tests/mcw-testsend}
-export MCWATCH TESTSEND
+TESTRECV=${MCW_TESTRECV:-$(dirname "$MCWATCH")/tests/mcw-testrecv}
+export MCWATCH TESTSEND TESTRECV
 
 # Re-executes the calling script inside a fresh network namespace with lo up.
 enter_private_netns() {
@@ -105,4 +106,21 @@ plug_host() {
 # count_json FILE JQ-FILTER: how many lines of FILE match the jq select.
 count_json() {
   jq -c "select($2)" "$1" | wc -l
+}
+
+# arrivals RX TX GROUP PORT N [SOURCE]: sends N datagrams from host TX's
+# eth0 (from SOURCE when given) and prints how many a plain receiver on
+# host RX's eth0 got (it waits at most 2 s for them).
+arrivals() {
+  local rx=$1 tx=$2 g=$3 p=$4 n=$5 src=${6:-} out pid
+  out=$(mktemp)
+  ip netns exec "$rx" "$TESTRECV" "$g" "$p" eth0 --reuseaddr --seconds 2 \
+    --until "$n" >"$out" &
+  pid=$!
+  wait_for_line "$out" 5 ready || { rm -f "$out"; fail "receiver in $rx did not start"; }
+  ip netns exec "$tx" "$TESTSEND" "$g" "$p" eth0 "$n" ${src:+--source "$src"} \
+    --interval-ms 1 >/dev/null || { rm -f "$out"; fail "send from $tx failed"; }
+  wait "$pid"
+  sed -n 's/^received //p' "$out"
+  rm -f "$out"
 }

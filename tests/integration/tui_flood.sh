@@ -34,7 +34,9 @@ timed_key() {
 packets() { screen | grep -Eo "total [0-9,]+ pkts" | head -1 | tr -dc 0-9; }
 
 start mcw 100x30 "\"$MCWATCH\" 239.255.9.1:9001%lo 239.255.9.2:9002%lo"
-expect 5 "2 239\.255\.9\.2:9002%lo joined" "groups not joined"
+expect 5 "joined 239\.255\.9\.2:9002%lo" "groups not joined"
+keys Enter # from the overview to the first group's pane
+expect 5 "2 239\.255\.9\.2:9002%lo joined" "pane of the first group not opened"
 
 "$TESTSEND" 239.255.9.1 9001 lo 1000000 --size 200 --source 127.0.0.1 >/dev/null &
 SENDERS+=($!)
@@ -43,7 +45,7 @@ SENDERS+=($!)
 sleep 0.5
 
 a=$(packets)
-timed_key '?' "^Main screen"
+timed_key '?' "^Overview"
 timed_key x "q Quit"
 timed_key Tab "> 239\.255\.9\.2:9002 "
 timed_key Tab "> 239\.255\.9\.1:9001 "

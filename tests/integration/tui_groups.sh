@@ -3,7 +3,7 @@
 # layout (120x40, 200x60) and the single one: Shift-Tab then l l removes the
 # last of three groups while it is selected; the first and the middle ones
 # go too, then every group, and keys with no group at all do nothing
-# harmful; a rejoin through the interface picker moves a group to the end;
+# harmful; a rejoin through the interface picker keeps the group's place;
 # and each mode (main, help, prompt, inspector, picker, doctor) survives
 # resizes down to 1x1 and back. Under the sanitizer build any report on the
 # screen fails the test.
@@ -25,13 +25,15 @@ alive() {
 for size in 120x40 200x60; do
   tui_new_server
   start s$size $size "$THREE"
-  expect 5 "3 $G3%lo joined" "$size: three groups not joined"
+  expect 5 "joined $G3%lo" "$size: three groups not joined"
+  keys Enter # from the overview to the panes
+  expect 5 "3 $G3%lo joined" "$size: panes not opened"
   # 1. The reported crash: the last group selected, left and removed.
   keys BTab
   expect 2 "> ${G3%:*}:${G3#*:} " "$size: Shift-Tab did not select the last group"
-  keys l
+  keys x
   expect 2 "left $G3%lo" "$size: l did not leave"
-  keys l
+  keys x y
   expect 2 "removed $G3%lo" "$size: second l did not remove"
   alive "$size: Shift-Tab l l"
   expect 2 "> ${G2%:*}:${G2#*:} " "$size: the group before the removed one is not selected"
@@ -39,14 +41,14 @@ for size in 120x40 200x60; do
   # 2. The first group, selected, removed: the next one takes its place.
   keys Tab
   expect 2 "> ${G1%:*}:${G1#*:} " "$size: Tab did not wrap to the first group"
-  keys l l
+  keys x x y
   expect 2 "removed $G1%lo" "$size: first group not removed"
   alive "$size: first group removed"
   expect 2 "> ${G2%:*}:${G2#*:} " "$size: the remaining group is not selected"
   # 3. The last one: nothing listed, and every key still answers.
-  keys l l
-  expect 2 "no groups: press j" "$size: empty list not said"
-  for k in Tab BTab Left Right Up Down Home End PPage NPage Enter l c p p i d Escape; do
+  keys x x y
+  expect 2 "no groups: press a" "$size: empty list not said"
+  for k in Tab BTab Left Right Up Down Home End PPage NPage Enter x c p p i d Escape; do
     keys "$k"
   done
   keys s
@@ -54,43 +56,48 @@ for size in 120x40 200x60; do
   alive "$size: keys with no group"
   keys Escape
   # 4. Join again: listed and selected.
-  keys j
+  keys a
   typed "$G3%lo"
   keys Enter
-  expect 3 "1 $G3%lo joined" "$size: join after removing everything failed"
+  expect 3 "joined $G3%lo" "$size: join after removing everything failed"
+  expect 1 "^ *${G3//./\\.}%lo +waiting" "$size: the joined group is not in the overview"
   keys q
   expect 5 "^EXIT=0$" "$size: q did not exit 0"
   pass "$size: groups removed last, first and all, then joined again"
 done
 
-# 5. The interface picker moves a rejoined group to the end of the list.
+# 5. The interface picker rejoins a group in its place (number 1 stays 1).
 tui_new_server
 start pick 120x40 "$THREE"
-expect 5 "3 $G3%lo joined" "picker: groups not joined"
+expect 5 "joined $G3%lo" "picker: groups not joined"
+keys Enter
+expect 5 "3 $G3%lo joined" "picker: panes not opened"
 keys i
 expect 2 "Rejoin $G1%lo on" "picker did not open for the first group"
 keys Enter
-expect 3 "3 $G1%lo joined" "picker: the rejoined group is not last"
+expect 3 "1 $G1%lo joined" "picker: the rejoined group moved"
 expect 1 "> ${G1%:*}:${G1#*:} " "picker: the rejoined group is not selected"
-keys l l
+keys x x y
 expect 2 "removed $G1%lo" "picker: rejoined group not removed"
 alive "picker rejoin then remove"
-expect 2 "> ${G3%:*}:${G3#*:} " "picker: the group before is not selected"
+expect 2 "> ${G2%:*}:${G2#*:} " "picker: the next group is not selected"
 keys q
 expect 5 "^EXIT=0$" "picker: q did not exit 0"
-pass "a rejoin moves the group to the end; removing it keeps the rest"
+pass "a rejoin keeps the group's place; removing it keeps the rest"
 
 # 6. Every mode through tiny sizes and back.
 tui_new_server
 start tiny 120x40 "$THREE"
-expect 5 "3 $G3%lo joined" "tiny: groups not joined"
+expect 5 "joined $G3%lo" "tiny: groups not joined"
+keys Enter
+expect 5 "3 $G3%lo joined" "tiny: panes not opened"
 send ${G1%:*} ${G1#*:} lo 3 --text "tiny %n" --source 127.0.0.1
 expect 3 "tiny 3" "tiny: datagram not shown"
 sizes="1x1 2x2 10x3 29x5 30x6 31x7 40x8 60x10 79x14 157x20 1x40 200x2 120x40"
 for mode in main help prompt inspector picker doctor; do
   case $mode in
     help) keys '?' ;;
-    prompt) keys j ;;
+    prompt) keys a ;;
     inspector) keys Enter ;;
     picker) keys i ;;
     doctor) keys d ;;

@@ -27,42 +27,44 @@ expect 3 "utf8 héllo ✓ wörld" "UTF-8 payload not shown as text"
 pass "datagrams show with sender and count, UTF-8 as text"
 
 # 2. A bad endpoint is refused with the command line's words.
-keys j; typed "239.1.2.300:5000"; keys Enter
+keys a; typed "239.1.2.300:5000"; keys Enter
 expect 3 "239\.1\.2\.300: not an IPv4 address" "bad endpoint not refused"
 
-# 3. j joins a second group, which shows its own traffic only.
-keys j; typed "junk"; keys C-u; typed "$G2:$P2%lo"; keys Enter
+# 3. a joins a second group, which shows its own traffic only.
+keys a; typed "junk"; keys C-u; typed "$G2:$P2%lo"; keys Enter
 expect 3 "2 $G2:$P2%lo joined" "second group not in the tab bar"
 expect 3 "> $G2:$P2 " "second group not selected"
 send $G2 $P2 lo 3 --text "second-group %n" --sport 40002 --source 127.0.0.1
 expect 3 "127\.0\.0\.1:40002 +[0-9]+ +second-group 3" "second group traffic missing"
 expect_not "hello-tui" "first group's traffic shown in the second group's pane"
-keys j; typed "$G1:$P1%lo"; keys Enter
+keys a; typed "$G1:$P1%lo"; keys Enter
 expect 3 "$G1:$P1%lo is already listed" "duplicate join not refused"
 expect 1 "> $G1:$P1 " "duplicate join did not select the existing group"
 keys Tab
 expect 2 "> $G2:$P2 " "Tab did not select the second group"
-pass "j joins a second group with its own traffic; duplicates refused"
+pass "a joins a second group with its own traffic; duplicates refused"
 
 # 4. Prompt history: Up recalls the last endpoint; Esc cancels.
-keys j Up
+keys a Up
 expect 2 "join .*: $G1:$P1%lo" "history did not recall the last endpoint"
 keys Up
 expect 2 "join .*: $G2:$P2%lo" "history did not recall the one before"
 keys Escape
 expect 2 "cancelled" "Esc did not cancel the prompt"
 
-# 5. l leaves the second group: state left, no more traffic counted.
-keys l
+# 5. x leaves the second group: state left, no more traffic counted.
+keys x
 expect 3 "left $G2:$P2%lo" "leave not reported"
 expect 3 "2 $G2:$P2%lo left" "tab does not show state left"
 send $G2 $P2 lo 2 --text "after-leave %n" --sport 40002 --source 127.0.0.1
 sleep 0.5
 expect_not "after-leave" "datagrams shown after leaving"
 expect 1 "total 3 pkts" "counters changed after leaving"
-keys l
-expect 3 "removed $G2:$P2%lo" "second l did not remove the pane"
-pass "l leaves, then removes"
+keys x
+expect 2 "remove $G2:$P2%lo and its figures\? \(y/N\)" "second x did not ask"
+keys y
+expect 3 "removed $G2:$P2%lo" "second x did not remove the pane"
+pass "x leaves, then removes"
 
 # 6. s sends to the selected group; a headless receiver gets it.
 "$MCWATCH" --headless -n 1 -d 8 "$G1:$P1%lo" >"$TMP/recv.jsonl" 2>"$TMP/recv.err" &
@@ -75,7 +77,7 @@ expect 3 "sent probe #0 \(13 bytes of text\) to $G1:$P1%lo via lo \(TTL 1" "send
 wait "$RECV_PID" || fail "headless receiver failed"
 RECV_PID=
 grep -q '"text":"ping-from-tui"' "$TMP/recv.jsonl" || fail "headless receiver did not get the message"
-expect 3 " #0 ping-from-tui" "own probe (sequence and text) not in the list"
+expect 3 " seq 0 ping-from-tui" "own probe (sequence and text) not in the list"
 pass "s sends a message that a headless receiver gets"
 
 # 7. Hostile payload: OSC title and clear-screen stay escaped.
@@ -108,8 +110,9 @@ keys Escape Home
 
 # 10. The help screen lists the keys from the key table.
 keys '?'
-expect 2 "Main screen" "help did not open"
-expect 1 "^  j +Join a group" "help lacks the join key"
+expect 2 "^Everywhere" "help did not open"
+expect 1 "^  a/\+ +Join a group" "help lacks the join key with its alias"
+keys NPage NPage
 expect 1 "^  Ctrl-U +Delete everything before the cursor" "help lacks prompt keys"
 keys x
 expect 2 "q Quit" "help did not close"
@@ -133,7 +136,7 @@ keys / C-u Enter
 expect 2 "hello-tui 5" "clearing the filter did not show all"
 
 # 13. c clears the selected group's counters.
-keys c
+keys c y
 expect 2 "total 0 pkts" "c did not clear counters"
 
 # 14. i lists multicast interfaces and rejoins there.

@@ -30,7 +30,7 @@ for sig in PIPE USR1 USR2 ALRM VTALRM PROF IO STKFLT PWR RTMIN RTMIN+3 RTMAX-1 R
   [ "$(pane_flag alternate_on)" = 1 ] || fail "SIG$sig: left the alternate screen"
 done
 keys '?'
-expect 2 "Main screen" "keys do not answer after the signals"
+expect 2 "^Everywhere" "keys do not answer after the signals"
 keys x q
 expect 5 "^EXIT=0$" "q after harmless signals: not exit 0"
 expect 1 "^icanon echo ?$" "harmless signals: terminal modes not restored"
@@ -73,7 +73,7 @@ keys Enter
 expect 3 "> ${EP%\%*} .*joined" "fg: screen not back"
 [ "$(modes)" = "-icanon -echo " ] || fail "fg after Ctrl-Z: terminal modes are '$(modes)'"
 keys '?'
-expect 2 "Main screen" "fg after Ctrl-Z: keys do not answer"
+expect 2 "^Everywhere" "fg after Ctrl-Z: keys do not answer"
 keys x
 pass "Ctrl-Z suspends with the terminal given back; fg resumes"
 pid=$(pgrep -f "^$MCWATCH $EP")
@@ -85,7 +85,7 @@ keys Enter
 sleep 0.5
 [ "$(modes)" = "-icanon -echo " ] || { dump; fail "fg after SIGSTOP: terminal modes are '$(modes)'"; }
 keys '?'
-expect 2 "Main screen" "fg after SIGSTOP: keys do not answer"
+expect 2 "^Everywhere" "fg after SIGSTOP: keys do not answer"
 expect 1 "^ mcwatch keys" "fg after SIGSTOP: screen not repainted"
 keys x q
 typed 'echo EXIT=$?'

@@ -11,7 +11,9 @@ enter_private_netns
 . "$(dirname "$0")/tui_lib.sh"
 
 start w 200x60 "\"$MCWATCH\" 239.255.14.1:14001%lo 239.255.14.2:14002%lo"
-expect 5 "2 239\.255\.14\.2:14002%lo joined" "groups not joined"
+expect 5 "joined 239\.255\.14\.2:14002%lo" "groups not joined"
+keys Enter # from the overview to the panes, tiled side by side
+expect 5 "2 239\.255\.14\.2:14002%lo joined" "panes not opened"
 # Each payload is "<" + characters + ">": ZWJ, soft hyphen, CGJ, fillers
 # U+115F U+1160 U+3164 U+FFA0, a leading acute, a leading Hangul vowel,
 # VS16 after a heart, ZWSP, BOM, CJK and an emoji, an unassigned U+3FFFD.

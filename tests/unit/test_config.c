@@ -24,14 +24,15 @@ struct seen {
 };
 
 static int collect(void *ctx, enum mcw_config_section sec, const char *name,
-                   const char *value, char *err, size_t errlen) {
+                   const char *value, unsigned line, char *err,
+                   size_t errlen) {
   struct seen *s = ctx;
   if (strcmp(name, "bogus") == 0) {
     snprintf(err, errlen, "%s: unknown option", name);
     return -EINVAL;
   }
   if (s->n < 16)
-    snprintf(s->lines[s->n++], 128, "%s|%s|%s",
+    snprintf(s->lines[s->n++], 128, "%u|%s|%s|%s", line,
              sec == MCW_CONFIG_KEYS ? "keys" : "options", name, value);
   return 0;
 }
@@ -52,10 +53,10 @@ static void test_entries(void **state) {
                                     collect, &s, err, sizeof(err)),
                    0);
   assert_int_equal(s.n, 4);
-  assert_string_equal(s.lines[0], "options|iface|lo");
-  assert_string_equal(s.lines[1], "options|silence|5");
-  assert_string_equal(s.lines[2], "options|bell|yes");
-  assert_string_equal(s.lines[3], "keys|join|a");
+  assert_string_equal(s.lines[0], "2|options|iface|lo");
+  assert_string_equal(s.lines[1], "3|options|silence|5");
+  assert_string_equal(s.lines[2], "6|options|bell|yes");
+  assert_string_equal(s.lines[3], "8|keys|join|a");
 }
 
 static void test_errors(void **state) {
@@ -105,7 +106,7 @@ static void test_files(void **state) {
   close(fd);
   assert_int_equal(mcw_config_load(path, true, collect, &s, err, sizeof(err)),
                    0);
-  assert_string_equal(s.lines[0], "options|history|10");
+  assert_string_equal(s.lines[0], "1|options|history|10");
   unlink(path);
   /* A directory is not a file. */
   assert_true(mcw_config_load("/tmp", true, collect, &s, err, sizeof(err)) < 0);

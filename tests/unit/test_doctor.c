@@ -56,7 +56,8 @@ static const char route[] =
     "lo\t000000E0\t00000000\t0001\t0\t0\t0\t000000F0\t0\t0\t0\n"
     "a2\t00000000\t0102020A\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
     "a3\t00000000\t0102030A\t0003\t0\t0\t50\t00000000\t0\t0\t0\n"
-    "a9\t0300000A\t00000000\t0201\t0\t0\t0\tFFFFFFFF\t0\t0\t0\n";
+    "a9\t0300000A\t00000000\t0201\t0\t0\t0\tFFFFFFFF\t0\t0\t0\n"
+    "*\t0000050A\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0\n";
 
 static const char route6[] =
     "fe800000000000000000000000000000 40 00000000000000000000000000000000 00 "
@@ -115,7 +116,7 @@ static void test_udp(void **state) {
 static void test_route(void **state) {
   struct mcw_addr g = addr("239.1.2.3"), h = addr("10.1.1.77"),
                   far = addr("192.0.2.1"), rej = addr("10.0.0.3"),
-                  g6 = addr("ff15::7"), u6 = addr("2001:db8::1");
+                  g6 = addr("ff15::7"), u6 = addr("2001:db8::1"), bh;
   char name[16];
 
   assert_int_equal(mcw_doctor_route_iface(route, &g, name, sizeof(name)), 4);
@@ -125,13 +126,21 @@ static void test_route(void **state) {
   /* Two defaults: the lower metric wins. */
   assert_int_equal(mcw_doctor_route_iface(route, &far, name, sizeof(name)), 0);
   assert_string_equal(name, "a3");
-  /* A reject route is no route: falls back to the default. */
-  assert_int_equal(mcw_doctor_route_iface(route, &rej, name, sizeof(name)), 0);
+  /* A reject route is the longest match: the lookup ends there, it does
+     not fall back to the default (the kernel drops, rp_filter too). */
+  assert_int_equal(mcw_doctor_route_iface(route, &rej, name, sizeof(name)),
+                   -EHOSTUNREACH);
+  assert_string_equal(name, "");
+  /* A blackhole route ("ip route add blackhole 10.5.0.0/16"): device *. */
+  bh = addr("10.5.1.1");
+  assert_int_equal(mcw_doctor_route_iface(route, &bh, name, sizeof(name)),
+                   -EHOSTUNREACH);
   assert_int_equal(mcw_doctor_route_iface("", &g, name, sizeof(name)), -ENOENT);
   assert_int_equal(mcw_doctor_route_iface(route6, &g6, name, sizeof(name)), 8);
   assert_string_equal(name, "a1");
+  /* Only the catch-all unreachable route on lo matches. */
   assert_int_equal(mcw_doctor_route_iface(route6, &u6, name, sizeof(name)),
-                   -ENOENT);
+                   -EHOSTUNREACH);
 }
 
 static void test_long(void **state) {
@@ -146,31 +155,97 @@ static void test_long(void **state) {
   assert_int_equal(mcw_doctor_parse_long("x", &v), -EINVAL);
 }
 
-static void test_firewall(void **state) {
-  static const char nft[] = "table inet filter {\n"
-                            "  chain input {\n"
-                            "    type filter hook input priority 0;\n"
-                            "    udp dport 15000 accept\n"
-                            "    udp dport 5000 drop\n"
-                            "    ip daddr 10.0.5.0 accept\n"
-                            "  }\n"
-                            "}\n";
-  static const char ipt[] = "*filter\n"
-                            ":INPUT ACCEPT [0:0]\n"
-                            "-A INPUT -p igmp -j ACCEPT\n"
-                            "-A INPUT -p udp -m udp --dport 5000 -j ACCEPT\n"
-                            "COMMIT\n";
-  char lines[3][160];
-  bool drops;
+static enum mcw_doctor_status rpf(long all, long dev, const char *src, int back,
+                                  const char *rif, bool def, bool v4, char *msg,
+                                  char *fix) {
+  struct mcw_doctor_rpf in = {.all = all,
+                              .dev = dev,
+                              .ifname = "eth0",
+                              .source = src,
+                              .route = back,
+                              .route_iface = rif,
+                              .default_route = def,
+                              .iface_has_v4 = v4};
+  return mcw_doctor_rpf_judge(&in, msg, 400, fix, 300);
+}
 
-  assert_int_equal(mcw_doctor_fw_scan(nft, 5000, lines, 3, &drops), 1);
-  assert_true(drops);
-  assert_string_equal(lines[0], "udp dport 5000 drop");
-  assert_int_equal(mcw_doctor_fw_scan(nft, 6000, lines, 3, &drops), 0);
-  assert_false(drops);
-  assert_int_equal(mcw_doctor_fw_scan(ipt, 5000, lines, 3, &drops), 2);
-  assert_false(drops);
-  assert_string_equal(lines[0], "-A INPUT -p igmp -j ACCEPT");
+static void test_rpf(void **state) {
+  char m[400], f[300];
+
+  /* Off: nothing to say, whatever the routes. */
+  assert_int_equal(rpf(0, 0, "10.9.0.5", -ENOENT, "", false, true, m, f),
+                   MCW_DOC_OK);
+  assert_string_equal(f, "");
+  /* Loose without a route back drops: the fix is a route (or 0), never 2. */
+  assert_int_equal(rpf(2, 0, "10.9.0.5", -ENOENT, "", false, true, m, f),
+                   MCW_DOC_FAIL);
+  assert_string_equal(f, "ip route add 10.9.0.5/32 dev eth0   (or: sysctl -w "
+                         "net.ipv4.conf.all.rp_filter=0 "
+                         "net.ipv4.conf.eth0.rp_filter=0)");
+  assert_non_null(strstr(m, "2 for all and 0 for eth0, so 2 (loose)"));
+  assert_int_equal(rpf(1, 1, "10.9.0.5", -EHOSTUNREACH, "", true, true, m, f),
+                   MCW_DOC_FAIL);
+  assert_non_null(strstr(m, "blackhole"));
+  assert_null(strstr(f, "rp_filter=2"));
+  /* Strict, route back by another interface: 2 fixes it. */
+  assert_int_equal(rpf(0, 1, "10.9.0.5", 16, "eth1", false, true, m, f),
+                   MCW_DOC_FAIL);
+  assert_string_equal(f, "sysctl -w net.ipv4.conf.all.rp_filter=2 "
+                         "net.ipv4.conf.eth0.rp_filter=2   (or: ip route add "
+                         "10.9.0.5/32 dev eth0)");
+  /* ... which loose accepts, unless eth0 has no IPv4 address. */
+  assert_int_equal(rpf(2, 2, "10.9.0.5", 16, "eth1", false, true, m, f),
+                   MCW_DOC_OK);
+  assert_int_equal(rpf(2, 2, "10.9.0.5", 16, "eth1", false, false, m, f),
+                   MCW_DOC_FAIL);
+  assert_null(strstr(f, "rp_filter=2"));
+  /* The route back through the arrival interface passes, strict too. */
+  assert_int_equal(rpf(1, 1, "10.9.0.5", 0, "eth0", true, true, m, f),
+                   MCW_DOC_OK);
+  /* Any-source: strict warns; loose warns without a default route. */
+  assert_int_equal(rpf(1, 0, "", -ENOENT, "", true, true, m, f), MCW_DOC_WARN);
+  assert_int_equal(rpf(2, 0, "", -ENOENT, "", false, true, m, f), MCW_DOC_WARN);
+  assert_int_equal(rpf(2, 0, "", -ENOENT, "", true, true, m, f), MCW_DOC_OK);
+  assert_int_equal(rpf(2, 0, "", -ENOENT, "", true, false, m, f), MCW_DOC_WARN);
+}
+
+static void test_rpf_dotted(void **state) {
+  struct mcw_doctor_rpf in = {.all = 1,
+                              .dev = 1,
+                              .ifname = "eth0.100",
+                              .source = "10.9.0.5",
+                              .route = 8,
+                              .route_iface = "eth1",
+                              .iface_has_v4 = true};
+  char m[400], f[300];
+
+  /* sysctl spells a dot in an interface name as a slash. */
+  assert_int_equal(mcw_doctor_rpf_judge(&in, m, sizeof(m), f, sizeof(f)),
+                   MCW_DOC_FAIL);
+  assert_non_null(strstr(f, "net.ipv4.conf.eth0/100.rp_filter=2"));
+}
+
+static void test_report_escapes(void **state) {
+  struct mcw_doctor_report r = {0};
+  struct mcw_json j = {0};
+
+  strcpy(r.endpoint, "239.1.2.3:5000%\x1b]0;PWN\x07");
+  mcw_doctor_add(&r, "interface", MCW_DOC_FAIL,
+                 "ip link set dev \x1b]0;PWN\x07 up", "%s is down",
+                 "\x1b]0;PWN\x07");
+  mcw_doctor_format_text(&r, &j);
+  assert_string_equal(j.buf, "mcwatch doctor 239.1.2.3:5000%\\x1b]0;PWN\\x07\n"
+                             "  FAIL  interface   \\x1b]0;PWN\\x07 is down\n"
+                             "                    fix: ip link set dev "
+                             "\\x1b]0;PWN\\x07 up\n");
+  mcw_json_reset(&j);
+  mcw_doctor_format_json(&r, &j);
+  assert_null(strchr(j.buf, 0x1b));
+  assert_null(strchr(j.buf, 0x07));
+  assert_non_null(
+      strstr(j.buf, "\"message\":\"\\u001b]0;PWN\\u0007 is down\""));
+  mcw_json_free(&j);
+  mcw_doctor_report_free(&r);
 }
 
 static void test_report(void **state) {
@@ -212,10 +287,15 @@ static void test_report(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_igmp),   cmocka_unit_test(test_igmp6),
-      cmocka_unit_test(test_udp),    cmocka_unit_test(test_route),
-      cmocka_unit_test(test_long),   cmocka_unit_test(test_firewall),
+      cmocka_unit_test(test_igmp),
+      cmocka_unit_test(test_igmp6),
+      cmocka_unit_test(test_udp),
+      cmocka_unit_test(test_route),
+      cmocka_unit_test(test_long),
       cmocka_unit_test(test_report),
+      cmocka_unit_test(test_rpf),
+      cmocka_unit_test(test_rpf_dotted),
+      cmocka_unit_test(test_report_escapes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

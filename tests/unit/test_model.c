@@ -13,6 +13,7 @@
 
 #include "mcwatch/common.h"
 #include "mcwatch/group.h"
+#include "mcwatch/probe.h"
 #include "mcwatch/rate.h"
 #include "mcwatch/ring.h"
 #include "mcwatch/sender.h"
@@ -284,6 +285,42 @@ static void test_group_truncated(void **state) {
   mcw_group_free(g);
 }
 
+/* Probes carrying this host's sender id mark their sender `own`, only it. */
+static void test_group_own_probe(void **state) {
+  struct mcw_endpoint ep;
+  struct mcw_group_config cfg;
+  struct mcw_group *g;
+  struct mcw_addr mine = v4(127, 0, 0, 1, 40001),
+                  other = v4(10, 0, 0, 2, 40002);
+  uint8_t buf[64];
+
+  memset(&ep, 0, sizeof(ep));
+  ep.group = v4(239, 1, 2, 3, 5000);
+  mcw_group_config_default(&cfg);
+  g = mcw_group_new(&ep, &cfg, 0);
+  mcw_group_set_own_probe(g, 0x1234);
+  for (uint64_t i = 0; i < 3; i++) {
+    struct mcw_probe p = {.sender_id = 0x1234, .seq = i};
+    int n = mcw_probe_encode(&p, "hi", 2, 0, buf, sizeof(buf));
+    struct mcw_datagram d;
+    assert_true(n > 0);
+    memset(&d, 0, sizeof(d));
+    d.data = buf;
+    d.len = d.caplen = (uint32_t)n;
+    d.ts_ns = (int64_t)i + 1;
+    d.src = mine;
+    mcw_group_account(g, &d, (int64_t)i + 1);
+    p.sender_id = 0x9999; /* another mcwatch's probe */
+    n = mcw_probe_encode(&p, "hi", 2, 0, buf, sizeof(buf));
+    d.src = other;
+    mcw_group_account(g, &d, (int64_t)i + 1);
+  }
+  assert_int_equal(g->senders.count, 2);
+  assert_true(mcw_senders_find(&g->senders, &mine)->own);
+  assert_false(mcw_senders_find(&g->senders, &other)->own);
+  mcw_group_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rate_steady),
@@ -296,6 +333,7 @@ int main(void) {
       cmocka_unit_test(test_senders_bounds),
       cmocka_unit_test(test_group_account),
       cmocka_unit_test(test_group_truncated),
+      cmocka_unit_test(test_group_own_probe),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

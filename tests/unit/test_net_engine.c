@@ -164,10 +164,79 @@ static void test_same_group_twice(void **state) {
   assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/*
+ * A rejoin keeps the group in its place with its figures, on a fresh
+ * socket, whether it was joined or left; mcw_engine_send sends every
+ * datagram of a group from one socket (one sender).
+ */
+static void test_rejoin_and_send(void **state) {
+  uv_loop_t loop;
+  struct seen s = {0};
+  struct mcw_engine_hooks hooks = {on_datagram, on_event, &s};
+  struct mcw_engine_config cfg;
+  struct mcw_endpoint a, b;
+  struct mcw_engine *e;
+  struct mcw_group *ga;
+  char err[256], text[64];
+
+  uv_loop_init(&loop);
+  mcw_engine_config_default(&cfg);
+  e = mcw_engine_new(&loop, &cfg, &hooks);
+  resolve("239.255.1.4:6002%lo", &a);
+  resolve("239.255.1.5:6002%lo", &b);
+  if (mcw_engine_join(e, &a, err, sizeof(err)) < 0 ||
+      mcw_engine_join(e, &b, err, sizeof(err)) < 0)
+    fail_msg("join: %s", err);
+  ga = mcw_engine_group(e, 0);
+  send_n(&a, 5);
+  run_until(&loop, &s, 5);
+  assert_int_equal(ga->packets, 5);
+
+  /* Joined: moved to a fresh socket (same interface), same place. */
+  if (mcw_engine_rejoin(e, 0, &a, err, sizeof(err)) != 0)
+    fail_msg("rejoin: %s", err);
+  assert_ptr_equal(mcw_engine_group(e, 0), ga);
+  assert_int_equal(mcw_engine_count(e), 2);
+  assert_int_equal(ga->state, MCW_GROUP_JOINED);
+  assert_int_equal(ga->packets, 5);
+  send_n(&a, 3);
+  run_until(&loop, &s, 8);
+  assert_int_equal(ga->packets, 8);
+
+  /* Left: joined again in place. */
+  assert_int_equal(mcw_engine_leave(e, 0), 0);
+  if (mcw_engine_rejoin(e, 0, NULL, err, sizeof(err)) != 0)
+    fail_msg("rejoin: %s", err);
+  assert_ptr_equal(mcw_engine_group(e, 0), ga);
+  assert_int_equal(ga->state, MCW_GROUP_JOINED);
+  send_n(&a, 2);
+  run_until(&loop, &s, 10);
+  assert_int_equal(ga->packets, 10);
+  assert_int_equal(mcw_engine_rejoin(e, 7, NULL, err, sizeof(err)), -ENOENT);
+
+  /* Three sends through the engine: one sender on b. */
+  mcw_addr_format(&b.group, text, sizeof(text));
+  for (int i = 0; i < 3; i++)
+    if (mcw_engine_send(e, 1, text, strlen(text), 1, err, sizeof(err)) != 0)
+      fail_msg("send: %s", err);
+  run_until(&loop, &s, 13);
+  assert_int_equal(mcw_engine_group(e, 1)->packets, 3);
+  assert_int_equal(mcw_engine_group(e, 1)->senders.count, 1);
+  assert_int_equal(mcw_engine_send(e, 9, text, 1, 1, err, sizeof(err)),
+                   -ENOENT);
+
+  mcw_engine_close(e);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  mcw_engine_free(e);
+  assert_int_equal(uv_loop_close(&loop), 0);
+  assert_int_equal(s.errors, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_two_groups_one_port),
       cmocka_unit_test(test_same_group_twice),
+      cmocka_unit_test(test_rejoin_and_send),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
