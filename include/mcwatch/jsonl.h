@@ -16,9 +16,11 @@
 void mcw_jsonl_datagram(struct mcw_json *j, const struct mcw_group *g,
                         const struct mcw_datagram *d, const char *ifname,
                         uint32_t preview);
-/* Renders a stats event for g at wall time now_ns. */
+/* Renders a stats event for g at wall time now_ns; output_dropped is the
+   number of output lines dropped so far (a figure of the whole process). */
 void mcw_jsonl_stats(struct mcw_json *j, const struct mcw_group *g,
-                     const struct mcw_group_stats *st, int64_t now_ns);
+                     const struct mcw_group_stats *st, uint64_t output_dropped,
+                     int64_t now_ns);
 /* Renders a join, leave, error or warning event (g may be NULL). */
 void mcw_jsonl_event(struct mcw_json *j, const char *type,
                      const struct mcw_group *g, const char *message,

@@ -312,7 +312,8 @@ void mcw_jsonl_figures(struct mcw_json *j, const struct mcw_group *g,
 }
 
 void mcw_jsonl_stats(struct mcw_json *j, const struct mcw_group *g,
-                     const struct mcw_group_stats *st, int64_t now_ns) {
+                     const struct mcw_group_stats *st, uint64_t output_dropped,
+                     int64_t now_ns) {
   char buf[MCW_ADDRSTRLEN];
 
   mcw_json_open(j);
@@ -321,6 +322,7 @@ void mcw_jsonl_stats(struct mcw_json *j, const struct mcw_group *g,
   mcw_jsonl_time(j, now_ns);
   mcw_jsonl_group_fields(j, g);
   mcw_jsonl_figures(j, g, st);
+  u64_field(j, "output_dropped", output_dropped);
   mcw_json_key(j, "by_sender");
   mcw_json_open_array(j);
   for (uint32_t i = 0; i < g->senders.count; i++) {

@@ -2,15 +2,20 @@
  * Two tools of the screen UI that look beyond the datagram list: the
  * doctor, run for the selected group and shown as a scrollable page (the
  * same checks and words as `mcwatch doctor`), and recording to a pcap
- * file, toggled by a key, with the file name asked for in a prompt.
+ * file, toggled by a key, with the file name asked for in a prompt. A
+ * write error (a full disk) stops recording at once, says so on the status
+ * line, and makes the exit status 1.
  * Handlers here change state and set the status line; drawing of the
  * doctor page happens in ui_doctor_draw, called by the view.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "mcwatch/capture.h"
+#include "mcwatch/common.h"
+#include "mcwatch/escape.h"
 #include "mcwatch/doctor.h"
 #include "mcwatch/engine.h"
 #include "ui.h"
@@ -81,17 +86,89 @@ void ui_doctor_draw(struct tui *t) {
     t->help_scroll = line > 0 ? line - 1 : 0;
 }
 
+/* Recording failed: the file is closed (cut after its last whole record)
+   and the status line says why; the exit status will say it too. */
+static void record_failed(struct tui *t, int err, const char *path,
+                          const struct mcw_capture_stats *st) {
+  snprintf(t->record_failed, sizeof(t->record_failed),
+           "recording to %s failed: %s; %llu datagram%s in the file, %llu "
+           "not written",
+           path, strerror(-err), (unsigned long long)st->written,
+           st->written == 1 ? "" : "s", (unsigned long long)st->not_written);
+  ui_status(t, UI_ERROR, "%s", t->record_failed);
+}
+
+/* Closes the file; returns 0 or the write error (already said). */
+static int record_close(struct tui *t, struct mcw_capture_stats *st) {
+  char path[MCW_ESC_MAX(512)];
+  int r;
+
+  mcw_strlcpy(path, mcw_capture_path(t->capture), sizeof(path));
+  r = mcw_capture_close(t->capture, st);
+  t->capture = NULL;
+  if (r < 0)
+    record_failed(t, r, path, st);
+  return r;
+}
+
+void ui_record_datagram(struct tui *t, const struct mcw_group *g,
+                        const struct mcw_datagram *d) {
+  struct mcw_capture_stats st;
+
+  if (mcw_capture_write(t->capture, g, d, mcw_mono_ns()) < 0)
+    (void)record_close(t, &st);
+}
+
+void ui_record_tick(struct tui *t) {
+  struct mcw_capture_stats st;
+
+  if (t->capture == NULL)
+    return;
+  if (mcw_capture_flush(t->capture, mcw_mono_ns()) < 0) {
+    (void)record_close(t, &st);
+    return;
+  }
+  mcw_capture_stats(t->capture, &st);
+  if (st.late > 0 && !t->record_late_said) {
+    t->record_late_said = true;
+    ui_status(t, UI_WARN,
+              "recording: a datagram came too late to be put in time order; "
+              "it is in the file out of order");
+  }
+}
+
+void ui_record_exit(struct tui *t) {
+  struct mcw_capture_stats st;
+  char path[MCW_ESC_MAX(512)];
+
+  if (t->capture != NULL) {
+    mcw_strlcpy(path, mcw_capture_path(t->capture), sizeof(path));
+    if (record_close(t, &st) == 0) {
+      fprintf(stderr, "mcwatch: recorded %llu datagrams in %s",
+              (unsigned long long)st.written, path);
+      if (st.late > 0)
+        fprintf(stderr, " (%llu out of time order: they came too late)",
+                (unsigned long long)st.late);
+      fputc('\n', stderr);
+    }
+  }
+  if (t->record_failed[0] != '\0')
+    fprintf(stderr, "mcwatch: %s\n", t->record_failed);
+}
+
 void ui_record_toggle(struct tui *t) {
   char name[64];
   time_t now = time(NULL);
   struct tm tm;
 
   if (t->capture != NULL) {
-    unsigned long long n = mcw_capture_count(t->capture);
-    ui_status(t, UI_INFO, "recording stopped: %llu datagram%s in %s", n,
-              n == 1 ? "" : "s", mcw_capture_path(t->capture));
-    mcw_capture_close(t->capture);
-    t->capture = NULL;
+    struct mcw_capture_stats st;
+    char path[MCW_ESC_MAX(512)];
+    mcw_strlcpy(path, mcw_capture_path(t->capture), sizeof(path));
+    if (record_close(t, &st) == 0)
+      ui_status(t, UI_INFO, "recording stopped: %llu datagram%s in %s",
+                (unsigned long long)st.written, st.written == 1 ? "" : "s",
+                path);
     return;
   }
   localtime_r(&now, &tm);
@@ -100,15 +177,21 @@ void ui_record_toggle(struct tui *t) {
 }
 
 void ui_record_start(struct tui *t, const char *path) {
-  char err[600];
+  char err[MCW_ESC_MAX(512) + 100];
 
   if (path[0] == '\0') {
     ui_status(t, UI_INFO, "not recording (no file name)");
     return;
   }
-  t->capture = mcw_capture_open(path, err, sizeof(err));
-  if (t->capture == NULL)
+  t->capture = mcw_capture_open(path, MCW_CAPTURE_WINDOW_NS, err, sizeof(err));
+  if (t->capture == NULL) {
     ui_status(t, UI_ERROR, "cannot record: %s", err);
-  else
+    /* --write on the command line (not a name typed at the prompt): the
+       recording asked for did not happen, and the exit status says so. */
+    if (path == t->opt->write)
+      snprintf(t->record_failed, sizeof(t->record_failed), "--write %s", err);
+  } else {
+    t->record_late_said = false;
     ui_status(t, UI_INFO, "recording every group to %s (w stops)", path);
+  }
 }

@@ -263,7 +263,7 @@ static void on_datagram(void *ctx, struct mcw_group *g,
 
   t->dirty = true; /* drawing happens on the timer, never here */
   if (t->capture != NULL)
-    (void)mcw_capture_write(t->capture, g, d);
+    ui_record_datagram(t, g, d);
   if (t->opt->count > 0 && mcw_engine_total(t->session.engine) >= t->opt->count)
     mcw_session_stop(&t->session, "count");
 }
@@ -329,7 +329,7 @@ static void on_redraw(uv_timer_t *h) {
     mcw_engine_refresh_drops(t->session.engine);
     draw_now(t);
   }
-  mcw_capture_flush(t->capture);
+  ui_record_tick(t);
 }
 
 static unsigned handle_key(struct tui *t, struct ui_key k) {
@@ -429,18 +429,7 @@ static void on_stop(struct mcw_session *s) {
   uint64_t drops = 0;
 
   restore_terminal(t);
-  if (t->capture != NULL) {
-    /* Every way out passes here: q, signals, --count, --duration. */
-    const char *path = mcw_capture_path(t->capture);
-    char *shown = mcw_xmalloc(MCW_ESC_MAX(strlen(path)));
-    mcw_escape((const uint8_t *)path, strlen(path), shown,
-               MCW_ESC_MAX(strlen(path)), t->utf8 ? 0 : MCW_ESC_ASCII);
-    fprintf(stderr, "mcwatch: recorded %llu datagrams in %s\n",
-            (unsigned long long)mcw_capture_count(t->capture), shown);
-    free(shown);
-    mcw_capture_close(t->capture);
-    t->capture = NULL;
-  }
+  ui_record_exit(t); /* every way out passes here */
   /* Like tcpdump's "N packets captured": the totals, for the record. */
   for (size_t i = 0; i < mcw_engine_count(e); i++)
     drops += mcw_engine_group(e, i)->kernel_drops;
@@ -613,5 +602,6 @@ int mcw_run_tui(struct mcw_options *o) {
   fatal_tui = NULL;
   if (t->summary[0] != '\0')
     fprintf(stderr, "%s\n", t->summary);
-  return r != 0 || failed > 0 ? MCW_EXIT_FAILURE : MCW_EXIT_OK;
+  return r != 0 || failed > 0 || t->record_failed[0] ? MCW_EXIT_FAILURE
+                                                     : MCW_EXIT_OK;
 }

@@ -218,6 +218,8 @@ struct tui {
   struct mcw_record insp_rec;           /* the record shown (payload below) */
   bool insp_have;                       /* insp_rec holds a datagram */
   uint8_t insp_payload[UI_INSPECT_MAX]; /* its bytes, at most --snap */
+  char record_failed[2300];    /* why recording failed (exit 1), or "" */
+  bool record_late_said;       /* said that records came too late to order */
 };
 
 /* tui.c */
@@ -317,6 +319,13 @@ void ui_doctor_draw(struct tui *t);
 void ui_record_toggle(struct tui *t);
 /* Starts recording every group to path. */
 void ui_record_start(struct tui *t, const char *path);
+/* Records one datagram; a write error stops recording and says why. */
+void ui_record_datagram(struct tui *t, const struct mcw_group *g,
+                        const struct mcw_datagram *d);
+/* Writes the records whose reorder window passed (on the redraw timer). */
+void ui_record_tick(struct tui *t);
+/* At exit: closes the file and says on stderr what is in it. */
+void ui_record_exit(struct tui *t);
 
 /* overview.c */
 /* Fills, filters and sorts the overview's rows from the model. */

@@ -79,7 +79,7 @@ static void test_stats_line(void **state) {
   for (int i = 0; i < 20; i++)
     mcw_group_account(g, &d, i * INT64_C(100000000));
   mcw_group_stats(g, INT64_C(2000000000), &st);
-  mcw_jsonl_stats(&j, g, &st, INT64_C(1795537920000000000));
+  mcw_jsonl_stats(&j, g, &st, 4321, INT64_C(1795537920000000000));
   assert_string_equal(
       j.buf,
       "{\"event\":\"stats\",\"time\":\"2026-11-24T16:32:00.000000Z\","
@@ -91,7 +91,8 @@ static void test_stats_line(void **state) {
       "\"ignored\":0,\"rcvbuf\":0,\"idle_s\":0.100,\"tracked_senders\":0,"
       "\"received\":0,\"lost\":0,\"loss_pct\":null,\"dup\":0,"
       "\"reordered\":0,\"restarts\":0,\"malformed\":0,\"cc_errors\":0,"
-      "\"by_sender\":[{\"from\":\"10.0.0.7\",\"sport\":7,\"packets\":20,"
+      "\"output_dropped\":4321,\"by_sender\":[{\"from\":\"10.0.0.7\",\"sport\":"
+      "7,\"packets\":20,"
       "\"bytes\":2000,\"kind\":\"other\",\"malformed\":0}]}");
   mcw_json_free(&j);
   mcw_group_free(g);
