@@ -53,24 +53,38 @@ promtool check rules /usr/share/mcwatch/mcwatch-alerts.yml >/dev/null
 bash -c '. /usr/share/bash-completion/completions/mcwatch &&
   complete -p mcwatch' >/dev/null
 
-# Headless with --metrics, in a private network namespace.
+# The unit's own command line, headless with --metrics, in a private
+# network namespace: the installed config file, and a channel list naming
+# one group on lo in place of the installed (empty) one.
+cmd=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/mcwatch.service)
+case $cmd in
+*" -f /etc/mcwatch/channels"*) ;;
+*) echo "package: the unit does not read /etc/mcwatch/channels: $cmd" >&2; exit 1 ;;
+esac
+smoke=$(mktemp -d)
+echo '239.255.0.1:5000%lo Smoke test' >"$smoke/channels"
+cmd="${cmd/\/etc\/mcwatch\/channels/$smoke/channels} -d 3"
 unshare -n bash -euo pipefail -c '
   ip link set lo up
   ip link set lo multicast on
-  /usr/bin/mcwatch --headless --stats-only --interval 0 -d 3 \
-    --metrics 127.0.0.1:9464 239.255.0.1:5000%lo >/tmp/mcw-smoke.out &
+  $1 >"$2/out" &
   pid=$!
   for _ in $(seq 50); do
-    grep -q "\"event\":\"join\"" /tmp/mcw-smoke.out 2>/dev/null && break
+    grep -q "\"event\":\"join\"" "$2/out" 2>/dev/null && break
     sleep 0.1
   done
   /usr/bin/mcwatch send -n 20 -r 100 239.255.0.1:5000%lo 2>/dev/null
   sleep 0.2
-  curl -sf http://127.0.0.1:9464/metrics >/tmp/mcw-smoke.metrics
+  curl -sf http://127.0.0.1:9464/metrics >"$2/metrics"
+  curl -sf "http://[::1]:9464/metrics" >/dev/null
   wait $pid
-  grep -q "^mcwatch_packets_received_total{group=\"239.255.0.1\",port=\"5000\",source=\"\",iface=\"lo\"} 20$" \
-    /tmp/mcw-smoke.metrics
-  promtool check metrics </tmp/mcw-smoke.metrics
-'
-rm -f /tmp/mcw-smoke.out /tmp/mcw-smoke.metrics
+  grep -q "^mcwatch_packets_received_total{group=\"239.255.0.1\",port=\"5000\",source=\"\",iface=\"lo\",label=\"Smoke test\"} 20$" \
+    "$2/metrics"
+  promtool check metrics <"$2/metrics"
+' smoke "$cmd" "$smoke" || {
+  echo "package: smoke test failed: $cmd" >&2
+  cat "$smoke/out" >&2 || true
+  exit 1
+}
+rm -rf "$smoke"
 echo "package: $deb built, lintian clean of errors, installed and smoke-tested"
