@@ -11,6 +11,7 @@
 #ifndef MCWATCH_LATENCY_H
 #define MCWATCH_LATENCY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define MCW_LAT_BUCKETS (16 + 34 * 8)
@@ -29,6 +30,13 @@ void mcw_latency_add(struct mcw_latency *l, int64_t ns);
 int64_t mcw_latency_percentile(const struct mcw_latency *l, double p);
 /* The mean in nanoseconds; 0 with no samples. */
 double mcw_latency_mean(const struct mcw_latency *l);
+/*
+ * Adds to out[k] the samples known to be at or below bounds_ns[k] (bounds
+ * ascending): those of whole buckets that end at or below the bound, so a
+ * count may leave out samples up to 12.5% under its bound.
+ */
+void mcw_latency_cumulative(const struct mcw_latency *l,
+                            const int64_t *bounds_ns, size_t n, uint64_t *out);
 /* Frees the histogram and forgets every sample. */
 void mcw_latency_free(struct mcw_latency *l);
 

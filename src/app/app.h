@@ -8,10 +8,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mcwatch/alarm.h"
 #include "mcwatch/endpoint.h"
 #include "mcwatch/engine.h"
+#include "mcwatch/httpd.h"
+#include "mcwatch/metrics.h"
 
 #define MCW_EXIT_OK 0
 #define MCW_EXIT_FAILURE 1
@@ -48,6 +51,9 @@ struct mcw_options {
   const char *config_path; /* the config file being read, for messages */
   char **owned;            /* option values copied from the config file */
   size_t nowned;
+
+  bool metrics; /* --metrics: serve /metrics on metrics_listen */
+  struct mcw_httpd_listen metrics_listen;
 };
 
 /*
@@ -64,6 +70,7 @@ struct mcw_session {
   uv_timer_t duration_timer;
   uv_timer_t alarm_timer;
   struct mcw_outage_log *outages; /* every alarm raised and cleared */
+  struct mcw_httpd *httpd;        /* --metrics, or NULL */
   int64_t start_mono_ns, start_wall_ns;
   bool stopping;
   const char *reason; /* why it stopped: "count", "duration", "SIGINT"... */
@@ -94,6 +101,11 @@ void mcw_session_alarms(struct mcw_session *s);
 void mcw_session_alarms_forget(struct mcw_session *s, struct mcw_group *g);
 /* Runs the loop until stopped and drained; returns 0 or a libuv error. */
 int mcw_session_run(struct mcw_session *s);
+
+/* What this build of mcwatch is made of (version.c). */
+void mcw_app_build(struct mcw_metrics_build *b);
+/* Prints --version: the version and the libraries it was built with. */
+void mcw_print_version(FILE *f);
 
 /* Runs headless: JSON lines on stdout. Returns the exit code. */
 int mcw_run_headless(struct mcw_options *o);

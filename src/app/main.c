@@ -43,6 +43,7 @@ enum {
   OPT_BELL,
   OPT_NO_BELL,
   OPT_NO_MOUSE,
+  OPT_METRICS,
 };
 
 static const struct option long_options[] = {
@@ -69,6 +70,7 @@ static const struct option long_options[] = {
     {"bell", no_argument, NULL, OPT_BELL},
     {"no-bell", no_argument, NULL, OPT_NO_BELL},
     {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -143,6 +145,10 @@ static void usage(FILE *f) {
       "format\n"
       "                            (raw IP, nanosecond kernel timestamps; "
       "tcpdump -r)\n"
+      "      --metrics [ADDR]:PORT serve Prometheus metrics at\n"
+      "                            http://ADDR:PORT/metrics (:PORT alone: "
+      "127.0.0.1\n"
+      "                            and ::1; see docs/METRICS.md)\n"
       "  -h, --help                show this help\n"
       "  -V, --version             show the version\n"
       "\n"
@@ -324,6 +330,13 @@ static void apply_option(struct mcw_options *o, int c, const char *arg) {
   case OPT_NO_MOUSE:
     o->mouse = false;
     break;
+  case OPT_METRICS: {
+    char err[256];
+    if (mcw_httpd_parse_listen(arg, &o->metrics_listen, err, sizeof(err)) < 0)
+      mcw_cli_error("--metrics %s", err);
+    o->metrics = true;
+    break;
+  }
   }
 }
 
@@ -503,7 +516,7 @@ int main(int argc, char **argv) {
       return MCW_EXIT_OK;
     }
     if (c == 'V') {
-      printf("mcwatch %s\n", MCWATCH_VERSION);
+      mcw_print_version(stdout);
       return MCW_EXIT_OK;
     }
     if (c == ':' || c == '?')
@@ -521,6 +534,9 @@ int main(int argc, char **argv) {
                   "--demo");
   if (o.write != NULL && o.list_interfaces)
     mcw_cli_error("--write goes with watching groups, not --list-interfaces");
+  if (o.metrics && o.list_interfaces)
+    mcw_cli_error("--metrics goes with watching groups, not "
+                  "--list-interfaces");
   if (o.stats_only && !o.headless)
     mcw_cli_error("--stats-only goes with --headless");
   /* The ring is allocated per group up front: keep it sane. */

@@ -5,6 +5,7 @@
  * libuv's order: stop, close handles, run the loop until it drains, close
  * the loop.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,39 @@ void mcw_session_alarms_forget(struct mcw_session *s, struct mcw_group *g) {
 
 static void on_alarm_tick(uv_timer_t *t) { mcw_session_alarms(t->data); }
 
+/* One scrape of /metrics: fresh kernel drop counts, then the exposition. */
+static int render_metrics(void *ctx, bool senders, char **body, size_t *len) {
+  struct mcw_session *s = ctx;
+  struct mcw_metrics_buf b = {0};
+  struct mcw_metrics_build build;
+  size_t n = mcw_engine_count(s->engine);
+  struct mcw_group **groups = mcw_xcalloc(n ? n : 1, sizeof(*groups));
+  struct mcw_metrics_input in = {groups,           n,       mcw_mono_ns(),
+                                 s->start_wall_ns, senders, &build};
+
+  mcw_app_build(&build);
+  mcw_engine_refresh_drops(s->engine);
+  for (size_t i = 0; i < n; i++)
+    groups[i] = mcw_engine_group(s->engine, i);
+  *len = mcw_metrics_render(&b, &in);
+  *body = b.buf;
+  free(groups);
+  return 0;
+}
+
+/* Starts the --metrics listener; false (reported) when it cannot. */
+static bool start_metrics(struct mcw_session *s) {
+  struct mcw_httpd_limits lim;
+  char err[300];
+
+  mcw_httpd_limits_default(&lim);
+  s->httpd = mcw_httpd_start(&s->loop, &s->opt->metrics_listen, &lim,
+                             render_metrics, s, err, sizeof(err));
+  if (s->httpd == NULL)
+    mcw_engine_report(s->engine, MCW_EV_ERROR, -EADDRNOTAVAIL, err);
+  return s->httpd != NULL;
+}
+
 void mcw_session_init(struct mcw_session *s, struct mcw_options *o,
                       const struct mcw_engine_hooks *hooks) {
   memset(s, 0, sizeof(*s));
@@ -92,6 +126,8 @@ int mcw_session_start(struct mcw_session *s) {
   char err[256];
   int failed = 0;
 
+  if (o->metrics && !start_metrics(s))
+    failed++;
   for (size_t i = 0; i < o->nendpoints; i++)
     if (mcw_engine_join(s->engine, &o->endpoints[i], err, sizeof(err)) < 0)
       failed++;
@@ -124,6 +160,8 @@ void mcw_session_stop(struct mcw_session *s, const char *reason) {
   mcw_demo_stop(s->demo);
   s->demo = NULL;
   mcw_engine_close(s->engine);
+  mcw_httpd_close(s->httpd);
+  s->httpd = NULL;
   if (s->on_stop != NULL)
     s->on_stop(s);
   for (size_t i = 0; i < MCW_ARRAY_LEN(stop_signals); i++)

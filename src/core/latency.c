@@ -72,6 +72,27 @@ double mcw_latency_mean(const struct mcw_latency *l) {
   return l->n ? l->sum_ns / (double)l->n : 0;
 }
 
+void mcw_latency_cumulative(const struct mcw_latency *l,
+                            const int64_t *bounds_ns, size_t n, uint64_t *out) {
+  uint64_t seen = 0;
+  size_t k = 0;
+
+  if (l->hist == NULL)
+    return;
+  for (unsigned i = 0; i < MCW_LAT_BUCKETS && k < n; i++) {
+    /* The bucket's last nanosecond (the last bucket has no end): when it
+       passes the bound, the bound's count is what came before. */
+    int64_t last = i == MCW_LAT_BUCKETS - 1
+                       ? INT64_MAX
+                       : (int64_t)(bucket_top(i) * 1000 + 999);
+    while (k < n && last > bounds_ns[k])
+      out[k++] += seen;
+    seen += l->hist[i];
+  }
+  while (k < n)
+    out[k++] += seen;
+}
+
 void mcw_latency_free(struct mcw_latency *l) {
   free(l->hist);
   memset(l, 0, sizeof(*l));
