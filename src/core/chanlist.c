@@ -386,7 +386,7 @@ static int sdp_read(struct reader *r, const char *buf, size_t len) {
     else
       snprintf(text, sizeof(text), v6 ? "[%s]:%u" : "%s:%u", m->group, m->port);
     if (m->several)
-      snprintf(label, sizeof(label), "%s (%s)", m->session, m->type);
+      snprintf(label, sizeof(label), "%.100s (%.15s)", m->session, m->type);
     else
       snprintf(label, sizeof(label), "%s", m->session);
     if ((rc = add(r, text, label, strlen(label), m->line)) < 0)
