@@ -15,6 +15,7 @@
  * signals...) are caught and dropped; SIGCONT takes the terminal modes back
  * and repaints, since the shell restores its own modes after a SIGSTOP.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -26,6 +27,7 @@
 #include <sys/ioctl.h>
 #include <term.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mcwatch/capture.h"
@@ -313,12 +315,74 @@ static void on_alarm(struct mcw_session *s, struct mcw_group *g,
   }
 }
 
+/*
+ * Frame timing for bench/overview.sh: with MCWATCH_DRAW_STATS=FILE set, the
+ * time each frame took to draw (model to terminal) is kept, and at exit
+ * FILE gets one line: frames, median, 99th percentile and worst in ms, and
+ * how long start-up (every join) took.
+ */
+#define DRAW_SAMPLES 4096
+static struct {
+  const char *path;
+  double ms[DRAW_SAMPLES];
+  size_t n;
+  double startup_ms;
+} draw_stats;
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Milliseconds since this process started (10 ms grain: clock ticks). */
+static double since_exec_ms(void) {
+  char buf[1024], *p;
+  unsigned long long start = 0;
+  struct timespec now;
+  FILE *f = fopen("/proc/self/stat", "r");
+  size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+  if (f != NULL)
+    fclose(f);
+  buf[n] = '\0';
+  p = strrchr(buf, ')'); /* the name may hold spaces; fields follow it */
+  for (int field = 2; p != NULL && field < 22; field++)
+    p = strchr(p + 1, ' ');
+  if (p == NULL || sscanf(p + 1, "%llu", &start) != 1)
+    return -1;
+  clock_gettime(CLOCK_BOOTTIME, &now);
+  return ((double)now.tv_sec + (double)now.tv_nsec / 1e9 -
+          (double)start / (double)sysconf(_SC_CLK_TCK)) *
+         1e3;
+}
+
+static void draw_stats_write(void) {
+  FILE *f;
+  size_t n = draw_stats.n < DRAW_SAMPLES ? draw_stats.n : DRAW_SAMPLES;
+
+  if (draw_stats.path == NULL || (f = fopen(draw_stats.path, "w")) == NULL)
+    return;
+  qsort(draw_stats.ms, n, sizeof(double), cmp_double);
+  fprintf(f, "frames %zu median_ms %.3f p99_ms %.3f max_ms %.3f startup_ms %.1f\n",
+          draw_stats.n, n ? draw_stats.ms[n / 2] : 0.0,
+          n ? draw_stats.ms[n * 99 / 100] : 0.0, n ? draw_stats.ms[n - 1] : 0.0,
+          draw_stats.startup_ms);
+  if (fclose(f) != 0)
+    fprintf(stderr, "mcwatch: %s: %s\n", draw_stats.path, strerror(errno));
+}
+
 static void draw_now(struct tui *t) {
+  int64_t t0;
+
   if (!t->curses_on)
     return;
+  t0 = mcw_mono_ns();
   ui_draw(t);
   t->dirty = false;
   t->last_draw_ns = mcw_mono_ns();
+  if (draw_stats.path != NULL)
+    draw_stats.ms[draw_stats.n++ % DRAW_SAMPLES] =
+        (double)(t->last_draw_ns - t0) / 1e6;
 }
 
 static void on_redraw(uv_timer_t *h) {
@@ -578,7 +642,10 @@ int mcw_run_tui(struct mcw_options *o) {
     ui_record_start(t, o->write);
   /* A failed join leaves its pane in state error and says why. */
   /* The screen stays up after a refused join, but the exit status says it. */
+  draw_stats.path = getenv("MCWATCH_DRAW_STATS");
   failed = mcw_session_start(&t->session);
+  if (draw_stats.path != NULL)
+    draw_stats.startup_ms = since_exec_ms();
   if (o->notice[0] != '\0')
     ui_status(t, UI_INFO, "%s", o->notice);
   draw_now(t);
@@ -602,6 +669,7 @@ int mcw_run_tui(struct mcw_options *o) {
   fatal_tui = NULL;
   if (t->summary[0] != '\0')
     fprintf(stderr, "%s\n", t->summary);
+  draw_stats_write();
   return r != 0 || failed > 0 || t->record_failed[0] ? MCW_EXIT_FAILURE
                                                      : MCW_EXIT_OK;
 }

@@ -38,9 +38,12 @@ rpf() {
 
 # verdict [ENDPOINT]: the doctor's rp_filter status; the check's JSON in $dir/rpf.
 verdict() {
-  ip netns exec rx "$MCWATCH" doctor --json --no-join "${1:-$G:$P@10.99.0.5%eth0}" |
-    jq -c 'select(.check=="rp_filter")' >"$dir/rpf"
-  jq -r .status "$dir/rpf"
+  ip netns exec rx "$MCWATCH" doctor --json --no-join "${1:-$G:$P@10.99.0.5%eth0}" \
+    >"$dir/doctor" 2>&1
+  jq -c 'select(.check=="rp_filter")' "$dir/doctor" >"$dir/rpf" 2>/dev/null
+  # No rp_filter line at all: show what the doctor said instead.
+  [ -s "$dir/rpf" ] || cp "$dir/doctor" "$dir/rpf"
+  jq -r .status "$dir/rpf" 2>/dev/null
 }
 
 fix() { jq -r .fix "$dir/rpf"; }

@@ -32,7 +32,7 @@ for size in 80x24 200x60; do
   expect 10 "200 groups: 19[0-9] receiving" "$size: groups not receiving"
   rows=$(screen | grep -c '239\.255\.40\.')
   [ "$rows" -ge 15 ] || { dump; fail "$size: only $rows groups on screen"; }
-  width=$(screen | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+  width=$(screen | LC_ALL=C.UTF-8 wc -L)
   [ "$width" -le "${size%x*}" ] || fail "$size: lines wider than the terminal"
 
   # A lossy group: probes 0-49 and 60-99 (10 lost).
