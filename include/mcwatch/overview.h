@@ -72,10 +72,12 @@ void mcw_ov_sort(struct mcw_ov_row **rows, size_t n, int col, bool reverse);
 
 /*
  * Chooses the columns for a screen width: widths[c] is 0 for a column
- * left out. The label column is offered only when has_labels. Returns the
- * number of columns shown.
+ * left out. label_w and endpoint_w are the widest label and endpoint to
+ * show (label_w 0: no label column); those columns grow up to them, the
+ * state next, the history takes the rest. Returns the number shown.
  */
-int mcw_ov_layout(int width, bool has_labels, int widths[MCW_OV_COLS]);
+int mcw_ov_layout(int width, int label_w, int endpoint_w,
+                  int widths[MCW_OV_COLS]);
 
 /* The column named name (or its title, any case), or -1. */
 int mcw_ov_column_find(const char *name);

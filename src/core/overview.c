@@ -244,12 +244,17 @@ void mcw_ov_sort(struct mcw_ov_row **rows, size_t n, int col, bool reverse) {
   qsort(rows, n, sizeof(*rows), compare);
 }
 
-int mcw_ov_layout(int width, bool has_labels, int widths[MCW_OV_COLS]) {
+int mcw_ov_layout(int width, int label_w, int endpoint_w,
+                  int widths[MCW_OV_COLS]) {
   int used = 0, shown = 0, spare;
-  static const int grow[] = {MCW_OV_ENDPOINT, MCW_OV_LABEL, MCW_OV_STATE,
-                             MCW_OV_SPARK};
+  int want[MCW_OV_COLS];
 
   memset(widths, 0, sizeof(int) * MCW_OV_COLS);
+  for (int c = 0; c < MCW_OV_COLS; c++)
+    want[c] = mcw_ov_columns[c].max_width;
+  /* The label and endpoint columns need be no wider than their text. */
+  want[MCW_OV_LABEL] = label_w;
+  want[MCW_OV_ENDPOINT] = endpoint_w;
   for (int prio = 1; prio <= 7; prio++) {
     if (prio == 2 && widths[MCW_OV_STATE] == 0 && widths[MCW_OV_ENDPOINT] > 0 &&
         width >= 13 + mcw_ov_columns[MCW_OV_STATE].min_width) {
@@ -262,7 +267,7 @@ int mcw_ov_layout(int width, bool has_labels, int widths[MCW_OV_COLS]) {
     for (int c = 0; c < MCW_OV_COLS; c++) {
       const struct mcw_ov_column *col = &mcw_ov_columns[c];
       int need = col->min_width + (shown > 0 ? 1 : 0);
-      if (col->priority != prio || (c == MCW_OV_LABEL && !has_labels))
+      if (col->priority != prio || (c == MCW_OV_LABEL && label_w <= 0))
         continue;
       if (used + need > width)
         continue;
@@ -271,27 +276,24 @@ int mcw_ov_layout(int width, bool has_labels, int widths[MCW_OV_COLS]) {
       shown++;
     }
   }
-  /* Share the rest: endpoint, label and state grow first, then history. */
+  /* Share the rest, in this order, each up to what it wants. */
   spare = width - used;
-  for (size_t i = 0; i < MCW_ARRAY_LEN(grow) && spare > 0; i++) {
-    int c = grow[i], room;
-    if (widths[c] == 0)
-      continue;
-    room = mcw_ov_columns[c].max_width - widths[c];
-    if (c == MCW_OV_ENDPOINT || c == MCW_OV_LABEL)
-      room = room < 8 ? room : 8; /* a little now, more after the others */
-    room = room < spare ? room : spare;
-    widths[c] += room;
-    spare -= room;
-  }
-  for (size_t i = 0; i < MCW_ARRAY_LEN(grow) && spare > 0; i++) {
-    int c = grow[i], room;
-    if (widths[c] == 0)
-      continue;
-    room = mcw_ov_columns[c].max_width - widths[c];
-    room = room < spare ? room : spare;
-    widths[c] += room;
-    spare -= room;
+  {
+    static const int grow[] = {MCW_OV_ENDPOINT, MCW_OV_LABEL, MCW_OV_STATE,
+                               MCW_OV_SPARK};
+    for (size_t i = 0; i < MCW_ARRAY_LEN(grow) && spare > 0; i++) {
+      int c = grow[i], room;
+      if (widths[c] == 0)
+        continue;
+      room = want[c] - widths[c];
+      if (room > mcw_ov_columns[c].max_width - widths[c])
+        room = mcw_ov_columns[c].max_width - widths[c];
+      room = room < spare ? room : spare;
+      if (room <= 0)
+        continue;
+      widths[c] += room;
+      spare -= room;
+    }
   }
   return shown;
 }

@@ -33,12 +33,19 @@ void ui_overview_rows(struct tui *t) {
   }
   memset(&t->ov_counts, 0, sizeof(t->ov_counts));
   t->ov_labels = false;
+  t->ov_label_w = 0;
+  t->ov_endpoint_w = 0;
   for (size_t i = 0; i < n; i++) {
     struct mcw_ov_row *r = &t->ov_rows[i];
     mcw_ov_row_fill(r, i, mcw_engine_group(e, i), mono);
     mcw_ov_count(&t->ov_counts, r);
-    if (r->g->ep.label[0] != '\0')
+    if (r->g->ep.label[0] != '\0') {
+      int w = ui_width(r->g->ep.label);
       t->ov_labels = true;
+      t->ov_label_w = w > t->ov_label_w ? w : t->ov_label_w;
+    }
+    if ((int)strlen(r->endpoint) > t->ov_endpoint_w)
+      t->ov_endpoint_w = (int)strlen(r->endpoint);
     if (mcw_ov_match(r, t->ov_filter))
       t->ov_order[k++] = r;
   }
@@ -188,7 +195,7 @@ void ui_overview_draw(struct tui *t) {
   int widths[MCW_OV_COLS], h = body_rows();
 
   ui_overview_rows(t);
-  mcw_ov_layout(COLS, t->ov_labels, widths);
+  mcw_ov_layout(COLS, t->ov_label_w, t->ov_endpoint_w, widths);
   draw_counts(t);
   draw_header(t, widths);
   if (t->ov_n == 0) {

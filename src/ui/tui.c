@@ -363,7 +363,8 @@ static void draw_stats_write(void) {
   if (draw_stats.path == NULL || (f = fopen(draw_stats.path, "w")) == NULL)
     return;
   qsort(draw_stats.ms, n, sizeof(double), cmp_double);
-  fprintf(f, "frames %zu median_ms %.3f p99_ms %.3f max_ms %.3f startup_ms %.1f\n",
+  fprintf(f,
+          "frames %zu median_ms %.3f p99_ms %.3f max_ms %.3f startup_ms %.1f\n",
           draw_stats.n, n ? draw_stats.ms[n / 2] : 0.0,
           n ? draw_stats.ms[n * 99 / 100] : 0.0, n ? draw_stats.ms[n - 1] : 0.0,
           draw_stats.startup_ms);

@@ -198,7 +198,9 @@ struct tui {
   struct mcw_ov_row *ov_rows;   /* one per group, in the engine's order */
   struct mcw_ov_row **ov_order; /* filtered and sorted */
   size_t ov_n, ov_cap;
-  bool ov_labels; /* some group has a label: offer the column */
+  bool ov_labels;    /* some group has a label: offer the column */
+  int ov_label_w;    /* the widest label, in columns */
+  int ov_endpoint_w; /* the widest endpoint text */
   struct mcw_ov_counts ov_counts;
   bool mouse; /* clicks and the wheel are read */
 

@@ -162,19 +162,20 @@ static int sum(const int w[MCW_OV_COLS], int *shown) {
 static void test_layout(void **state) {
   int w[MCW_OV_COLS], shown;
   (void)state;
-  mcw_ov_layout(80, true, w);
+  mcw_ov_layout(80, 12, 28, w);
   assert_true(sum(w, &shown) <= 80);
   assert_true(w[MCW_OV_ENDPOINT] >= 18);
   assert_true(w[MCW_OV_STATE] > 0 && w[MCW_OV_PPS] > 0 && w[MCW_OV_BPS] > 0);
   assert_true(w[MCW_OV_LOSS] > 0);
   assert_int_equal(w[MCW_OV_SPARK], 0); /* no room for history at 80 */
-  mcw_ov_layout(250, true, w);
+  mcw_ov_layout(250, 12, 28, w);
   assert_true(sum(w, &shown) <= 250);
   assert_int_equal(shown, MCW_OV_COLS); /* everything fits */
   assert_true(w[MCW_OV_SPARK] >= 60);
-  mcw_ov_layout(250, false, w);
+  mcw_ov_layout(250, 0, 28, w);
   assert_int_equal(w[MCW_OV_LABEL], 0);
-  mcw_ov_layout(30, true, w);
+  assert_int_equal(w[MCW_OV_ENDPOINT], 28); /* as wide as its text */
+  mcw_ov_layout(30, 12, 28, w);
   assert_true(sum(w, &shown) <= 30);
   assert_true(w[MCW_OV_ENDPOINT] > 0 && w[MCW_OV_STATE] > 0);
 }
