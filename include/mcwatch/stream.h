@@ -51,6 +51,11 @@ struct mcw_stream {
   uint8_t cand_n;     /* datagrams that agreed so far */
   uint16_t cand_seq[3];
   uint32_t cand_ssrc;
+  /* TS recognition: a chain of datagrams whose sync bytes line up. */
+  uint16_t ts_next;   /* offset of the next sync byte in the next datagram */
+  uint16_t ts_syncs;  /* sync bytes in the chain */
+  uint8_t ts_chain;   /* datagrams in the chain */
+  bool ts_aligned;    /* each of them was whole packets */
   uint64_t malformed; /* datagrams of the sender's kind that did not parse */
   struct mcw_seq seq;
   uint32_t id; /* probe sender id, RTP SSRC, mcjoin PID */

@@ -43,6 +43,8 @@ pkt() { # pkt PID-HI PID-LO AFC-CC [AF...]: one 188-byte packet
 { printf '\x06'; for c in 0 1 2 3 4 5 6 7 8 9 a b c d; do pkt 01 00 1$c; done; } >corpus/mpegts/cc
 { printf '\x00'; pkt 41 00 10; pkt 41 00 10; pkt 5f ff 10; pkt 01 00 13; pkt 81 00 10; } >corpus/mpegts/dup
 { printf '\x01'; printf '\x47\x01\x00\x30\x01\x80'; head -c 182 /dev/zero; pkt 01 00 15; } >corpus/mpegts/disc
+# A byte stream: the ffmpeg sample of the unit tests, cut every 176 bytes.
+{ printf '\x19'; head -c 3000 ../data/clean.ts; } >corpus/mpegts/stream
 
 # Escaper and JSON: controls, escape sequences, UTF-8 good and bad.
 for t in escape json; do
