@@ -20,6 +20,7 @@
 #include "mcwatch/stream.h"
 
 struct mcw_json;
+struct mcw_group;
 
 #define MCW_SEQ_DROPOUT_64 (UINT64_C(1) << 20) /* probes, mcjoin, msend */
 #define MCW_RTP_DROPOUT 3000                   /* RFC 3550 A.1 */
@@ -60,9 +61,23 @@ void mcw_stream_json(const struct mcw_stream *st, struct mcw_json *j);
 /* Writes the screen line of the stream's analyzer into buf ("" if none). */
 void mcw_stream_text(const struct mcw_stream *st, char *buf, size_t n);
 
+/*
+ * The service name of the group's first TS sender that has one (from its
+ * SDT; raw bytes off the wire, escape before showing), or NULL.
+ */
+const char *mcw_analyzer_service_name(const struct mcw_group *g);
+
 /* Rows of the table (src/analyze/kind_*.c). */
 extern const struct mcw_analyzer mcw_an_probe, mcw_an_mcjoin, mcw_an_msend,
     mcw_an_ts, mcw_an_rtp, mcw_an_rtp_ts;
+
+/* TS fields in JSON (tr101290, programs, names), for ts and rtp-ts. */
+void mcw_an_ts_json(const struct mcw_ts *t, struct mcw_json *j);
+/*
+ * TS screen line: TR 101 290 priority 1 and 2 totals and the service name
+ * (raw bytes off the wire: escape before showing).
+ */
+void mcw_an_ts_text(const struct mcw_ts *t, char *buf, size_t n);
 
 /* Shared bookkeeping for analyzers (stream.c). */
 /* Forgets everything but the malformed count and starts over as kind k. */

@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct mcw_tr;
+
 #define MCW_TS_PACKET 188
 #define MCW_TS_SYNC 0x47
 #define MCW_TS_PIDS 8192
@@ -46,6 +48,9 @@ struct mcw_ts {
   uint64_t sync_errors; /* 188-byte slots without the sync byte */
   uint64_t tei;         /* packets with transport_error_indicator set */
   uint64_t sync_loss;   /* TR 101 290 1.1 TS_sync_loss */
+  uint64_t cc_lost;     /* packets the counter jumps say went missing */
+  int64_t now_ns;       /* arrival of the bytes being checked */
+  struct mcw_tr *tr;    /* TR 101 290 and tables; NULL when not measured */
   bool stream;          /* a byte stream, not aligned datagrams */
   bool in_sync;
   uint8_t good, bad; /* consecutive correct / corrupted sync bytes */

@@ -7,6 +7,9 @@
  */
 #include "mcwatch/analyzer.h"
 
+#include "mcwatch/group.h"
+#include "mcwatch/tr101290.h"
+
 const struct mcw_analyzer *const mcw_analyzers[] = {
     &mcw_an_probe, &mcw_an_mcjoin, &mcw_an_msend,
     &mcw_an_ts,    &mcw_an_rtp,    &mcw_an_rtp_ts,
@@ -34,4 +37,13 @@ void mcw_stream_text(const struct mcw_stream *st, char *buf, size_t n) {
   buf[0] = '\0';
   if (a != NULL && a->text != NULL)
     a->text(st, buf, n);
+}
+
+const char *mcw_analyzer_service_name(const struct mcw_group *g) {
+  for (uint32_t i = 0; i < g->senders.count; i++) {
+    const struct mcw_stream *st = &g->senders.items[i].stream;
+    if (st->ts.tr != NULL && st->ts.tr->has_service)
+      return st->ts.tr->service;
+  }
+  return NULL;
 }

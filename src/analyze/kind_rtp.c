@@ -42,6 +42,7 @@ static void count(struct mcw_stream *st, const struct mcw_rtp *h,
             : d->caplen - h->payload_off;
   if (len == 0)
     return;
+  st->ts.now_ns = d->ts_ns;
   /* RTP read, TS not: malformed TS, never continuity errors. */
   if (!mcw_ts_looks(d->data + h->payload_off, len)) {
     st->malformed++;
@@ -115,10 +116,21 @@ const struct mcw_analyzer mcw_an_rtp = {
     .text = text,
 };
 
+static void ts_json(const struct mcw_stream *st, struct mcw_json *j) {
+  mcw_an_ts_json(&st->ts, j);
+}
+
+static void ts_text(const struct mcw_stream *st, char *buf, size_t n) {
+  int k = snprintf(buf, n, "SSRC %08" PRIx32 " ", st->id);
+  if (k > 0 && (size_t)k < n)
+    mcw_an_ts_text(&st->ts, buf + k, n - (size_t)k);
+}
+
 /* Recognised by the rtp row, which looks at the payload. */
 const struct mcw_analyzer mcw_an_rtp_ts = {
     .kind = MCW_KIND_RTP_TS,
     .name = "rtp-ts",
     .account = account,
-    .text = text,
+    .json = ts_json,
+    .text = ts_text,
 };

@@ -14,6 +14,9 @@
  */
 #include <stdio.h>
 
+#include "mcwatch/json.h"
+#include "mcwatch/tr101290.h"
+
 #include "mcwatch/analyzer.h"
 
 #define TS_CONFIRM 2
@@ -36,6 +39,7 @@ static enum mcw_recognised recognise(struct mcw_stream *st,
   bool aligned, chained = false, was_aligned;
   int n = -1;
 
+  st->ts.now_ns = d->ts_ns;
   if (d->caplen != d->len || len == 0) {
     st->ts_chain = 0;
     return MCW_AN_NO;
@@ -71,6 +75,7 @@ static enum mcw_recognised recognise(struct mcw_stream *st,
     return aligned || chained ? MCW_AN_HELD : MCW_AN_NO;
   was_aligned = st->ts_aligned;
   mcw_stream_set_kind(st, MCW_KIND_TS, b);
+  st->ts.now_ns = d->ts_ns;
   if (was_aligned)
     mcw_ts_account(&st->ts, p, len); /* untracked: sync bytes only */
   else if (st->ts_tracked)
@@ -84,6 +89,7 @@ static void account(struct mcw_stream *st, const struct mcw_datagram *d,
   size_t len = d->caplen;
 
   (void)b;
+  st->ts.now_ns = d->ts_ns;
   if (d->caplen != d->len) { /* bytes we cannot read */
     mcw_stream_malformed(st);
     if (st->ts.stream)
@@ -115,9 +121,111 @@ static void account(struct mcw_stream *st, const struct mcw_datagram *d,
     mcw_ts_sync_only(&st->ts, p, len);
 }
 
+/* The count of check c: sync and continuity from the TS checker. */
+static uint64_t tr_count(const struct mcw_ts *t, enum mcw_tr_check c) {
+  switch (c) {
+  case MCW_TR_TS_SYNC_LOSS:
+    return t->sync_loss;
+  case MCW_TR_SYNC_BYTE:
+    return t->sync_errors;
+  case MCW_TR_CC:
+    return t->cc_errors;
+  default:
+    return t->tr->count[c];
+  }
+}
+
+static void u64(struct mcw_json *j, const char *key, uint64_t v) {
+  mcw_json_key(j, key);
+  mcw_json_u64(j, v);
+}
+
+/* Per PID: role, stream type, program and the checks ETSI defines per PID. */
+static void pid_json(const struct mcw_tr_pid *s, struct mcw_json *j) {
+  static const enum mcw_tr_check per_pid[] = {
+      MCW_TR_CC,  MCW_TR_PMT, MCW_TR_PID, MCW_TR_TRANSPORT, MCW_TR_CRC,
+      MCW_TR_PCR_REPETITION, MCW_TR_PCR_DISCONTINUITY, MCW_TR_PTS};
+  const char *type = mcw_tr_stream_type(s->stream_type);
+
+  mcw_json_open(j);
+  u64(j, "pid", s->pid);
+  if (s->stream_type != 0) {
+    u64(j, "stream_type", s->stream_type);
+    mcw_json_key(j, "type");
+    mcw_json_str(j, type);
+  }
+  if (s->program != 0)
+    u64(j, "program", s->program);
+  for (size_t i = 0; i < sizeof(per_pid) / sizeof(per_pid[0]); i++)
+    u64(j, mcw_tr_name(per_pid[i]), s->err[per_pid[i]]);
+  mcw_json_close(j);
+}
+
+void mcw_an_ts_json(const struct mcw_ts *t, struct mcw_json *j) {
+  const struct mcw_tr *tr = t->tr;
+
+  if (tr == NULL)
+    return;
+  mcw_json_key(j, "tr101290");
+  mcw_json_open(j);
+  for (int c = 0; c < MCW_TR_CHECKS; c++)
+    u64(j, mcw_tr_name((enum mcw_tr_check)c), tr_count(t, (enum mcw_tr_check)c));
+  mcw_json_close(j);
+  mcw_json_key(j, "tr101290_pids");
+  mcw_json_open_array(j);
+  for (uint8_t i = 0; i < tr->npids; i++)
+    pid_json(&tr->pid[i], j);
+  mcw_json_close_array(j);
+  mcw_json_key(j, "programs");
+  mcw_json_open_array(j);
+  for (uint8_t i = 0; i < tr->nprograms; i++) {
+    mcw_json_open(j);
+    u64(j, "program", tr->program[i].number);
+    u64(j, "pmt_pid", tr->program[i].pmt_pid);
+    mcw_json_key(j, "pcr_pid");
+    if (tr->program[i].pcr_pid < 0x1fff)
+      mcw_json_u64(j, tr->program[i].pcr_pid);
+    else
+      mcw_json_null(j);
+    mcw_json_close(j);
+  }
+  mcw_json_close_array(j);
+  mcw_json_key(j, "service_name");
+  mcw_json_str(j, tr->has_service ? tr->service : NULL);
+  mcw_json_key(j, "provider_name");
+  mcw_json_str(j, tr->has_service ? tr->provider : NULL);
+}
+
+static void json(const struct mcw_stream *st, struct mcw_json *j) {
+  mcw_an_ts_json(&st->ts, j);
+}
+
+static void text(const struct mcw_stream *st, char *buf, size_t n) {
+  mcw_an_ts_text(&st->ts, buf, n);
+}
+
+void mcw_an_ts_text(const struct mcw_ts *t, char *buf, size_t n) {
+  uint64_t p1 = 0, p2 = 0;
+
+  if (t->tr == NULL) {
+    snprintf(buf, n, "TS not checked");
+    return;
+  }
+  for (int c = 0; c <= MCW_TR_PID; c++)
+    p1 += tr_count(t, (enum mcw_tr_check)c);
+  for (int c = MCW_TR_TRANSPORT; c < MCW_TR_CHECKS; c++)
+    p2 += tr_count(t, (enum mcw_tr_check)c);
+  snprintf(buf, n, "TR 101 290 P1 %llu P2 %llu%s%s",
+           (unsigned long long)p1, (unsigned long long)p2,
+           t->tr->has_service ? " " : "",
+           t->tr->has_service ? t->tr->service : "");
+}
+
 const struct mcw_analyzer mcw_an_ts = {
     .kind = MCW_KIND_TS,
     .name = "ts",
     .recognise = recognise,
     .account = account,
+    .json = json,
+    .text = text,
 };

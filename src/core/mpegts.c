@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mcwatch/common.h"
+#include "mcwatch/tr101290.h"
 
 #define SEEN 0x10
 #define DUP 0x20
@@ -53,6 +54,7 @@ int mcw_ts_offset(const uint8_t *p, size_t len, unsigned *syncs) {
 void mcw_ts_init(struct mcw_ts *t) {
   memset(t, 0, sizeof(*t));
   t->pid = mcw_xcalloc(MCW_TS_PIDS, 1);
+  t->tr = mcw_tr_new();
   t->in_sync = true;
   t->good = MCW_TS_SYNC_ACQUIRE;
 }
@@ -60,10 +62,12 @@ void mcw_ts_init(struct mcw_ts *t) {
 void mcw_ts_free(struct mcw_ts *t) {
   free(t->pid);
   t->pid = NULL;
+  mcw_tr_free(t->tr);
+  t->tr = NULL;
 }
 
-/* Checks one 188-byte packet. */
-static void packet(struct mcw_ts *t, const uint8_t *p) {
+/* The continuity check of one packet; true when it is an error. */
+static bool cc_check(struct mcw_ts *t, const uint8_t *p) {
   unsigned pid = ((unsigned)(p[1] & 0x1f) << 8) | p[2];
   unsigned afc = (p[3] >> 4) & 3, cc = p[3] & 0x0f;
   bool payload = (afc & 1) != 0;
@@ -75,35 +79,47 @@ static void packet(struct mcw_ts *t, const uint8_t *p) {
   if (p[1] & 0x80)
     t->tei++;
   if (pid == MCW_TS_NULL_PID || afc == 0) /* null, or reserved: no meaning */
-    return;
+    return false;
   if (!(*st & SEEN)) {
     t->pids++;
     *st = (uint8_t)(SEEN | cc);
-    return;
+    return false;
   }
   if (disc || (*st & RESYNC)) {
     *st = (uint8_t)(SEEN | cc);
-    return;
+    return false;
   }
   if (!payload) { /* the counter must not move; the allowance is kept */
     if (cc != last) {
       t->cc_errors++;
       *st = (uint8_t)(SEEN | cc);
+      return true;
     }
-    return;
+    return false;
   }
   if (cc == last) {
     if (*st & DUP) { /* a repeat beyond the one duplicate */
       t->cc_errors++;
-    } else {
-      t->dups++;
-      *st |= DUP;
+      return true;
     }
-    return;
+    t->dups++;
+    *st |= DUP;
+    return false;
   }
-  if (cc != ((last + 1) & 0x0f))
-    t->cc_errors++;
   *st = (uint8_t)(SEEN | cc);
+  if (cc != ((last + 1) & 0x0f)) {
+    t->cc_errors++;
+    t->cc_lost += (cc - last - 1) & 0x0f;
+    return true;
+  }
+  return false;
+}
+
+/* Checks one 188-byte packet whose sync byte is right. */
+static void packet(struct mcw_ts *t, const uint8_t *p) {
+  bool e = cc_check(t, p);
+  if (t->tr != NULL)
+    mcw_tr_packet(t->tr, p, t->now_ns, e, t->packets);
 }
 
 void mcw_ts_resync(struct mcw_ts *t) {

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")"
 # Inputs that once crashed a fuzzer (crash-*) stay: they are regressions.
 [ -d corpus ] && find corpus -type f ! -name 'crash-*' -delete
-mkdir -p corpus/{endpoint,probe,rtp,mpegts,escape,json,stream}
+mkdir -p corpus/{endpoint,probe,rtp,mpegts,escape,json,stream,tr101290}
 
 # seed TARGET NAME PRINTF-FORMAT: one seed file from printf escapes.
 seed() { printf "$3" >"corpus/$1/$2"; }
@@ -77,3 +77,13 @@ done
   for n in 0 1 2 a; do m="Message $n"; printf "\\x00\\x$(printf %02x ${#m})%s" "$m"; done
 } >corpus/stream/foreign
 seed stream seq '\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x01\x00\x00\x00\x00\x00\x00\x80'
+
+# TR 101 290: the ffmpeg sample's first packets, 2 ms apart (PAT, PMT, SDT,
+# PCR and PES in order), and the same 65 s apart.
+python3 - <<'PY'
+d = open('../data/clean.ts', 'rb').read()
+for name, gap in (('ffmpeg', b'\x00\x02'), ('slow', b'\xff\xfe')):
+    with open('corpus/tr101290/' + name, 'wb') as f:
+        for i in range(0, 188 * 40, 188):
+            f.write(gap + d[i:i + 188])
+PY
