@@ -21,17 +21,17 @@
 #define MCW_TR_PIDS 32
 #define MCW_TR_PROGRAMS 8
 #define MCW_TR_NAME 64
-#define MCW_TR_SECTION 1024u/* PSI sections we read (PAT, CAT, PMT, SDT) */
+#define MCW_TR_SECTION 1024u /* PSI sections we read (PAT, CAT, PMT, SDT) */
 
 /* Thresholds, nanoseconds (TR 101 290 section 5.2). */
-#define MCW_TR_PAT_NS 500000000LL     /* 1.3: PAT at least every 0.5 s */
-#define MCW_TR_PMT_NS 500000000LL     /* 1.5: each PMT every 0.5 s */
-#define MCW_TR_PID_NS 5000000000LL    /* 1.6: "user specified": 5 s */
-#define MCW_TR_PCR_NS 40000000LL      /* 2.3a: PCRs at most 40 ms apart */
-#define MCW_TR_PCR_JUMP 2700000ULL    /* 2.3b: 100 ms of 27 MHz */
-#define MCW_TR_PTS_NS 700000000LL     /* 2.5: PTS at most 700 ms apart */
-#define MCW_TR_CAT_NS 500000000LL     /* 2.6: CAT_error counted per 0.5 s */
-#define MCW_TR_CHECK_NS 100000000LL   /* how often the periods are judged */
+#define MCW_TR_PAT_NS 500000000LL   /* 1.3: PAT at least every 0.5 s */
+#define MCW_TR_PMT_NS 500000000LL   /* 1.5: each PMT every 0.5 s */
+#define MCW_TR_PID_NS 5000000000LL  /* 1.6: "user specified": 5 s */
+#define MCW_TR_PCR_NS 40000000LL    /* 2.3a: PCRs at most 40 ms apart */
+#define MCW_TR_PCR_JUMP 2700000ULL  /* 2.3b: 100 ms of 27 MHz */
+#define MCW_TR_PTS_NS 700000000LL   /* 2.5: PTS at most 700 ms apart */
+#define MCW_TR_CAT_NS 500000000LL   /* 2.6: CAT_error counted per 0.5 s */
+#define MCW_TR_CHECK_NS 100000000LL /* how often the periods are judged */
 
 enum mcw_tr_check {
   MCW_TR_TS_SYNC_LOSS,
@@ -77,8 +77,8 @@ struct mcw_tr_pid {
   bool has_pcr, has_pts;
   int64_t last_ns; /* last packet, or for a PMT PID the last PMT section */
   int64_t pcr_ns, pts_ns;
-  uint64_t pcr;         /* last PCR, 27 MHz */
-  uint64_t pcr_packets; /* stream packets at that PCR (media rate) */
+  uint64_t pcr;                /* last PCR, 27 MHz */
+  uint64_t pcr_packets;        /* stream packets at that PCR (media rate) */
   uint64_t err[MCW_TR_CHECKS]; /* the checks ETSI defines per PID */
   struct mcw_tr_section sec;
 };
@@ -115,8 +115,7 @@ void mcw_tr_free(struct mcw_tr *tr);
 void mcw_tr_packet(struct mcw_tr *tr, const uint8_t *p, int64_t now_ns,
                    bool cc_error, uint64_t packets);
 /* The per-PID detail of pid, or NULL when it has none. */
-const struct mcw_tr_pid *mcw_tr_pid_info(const struct mcw_tr *tr,
-                                         unsigned pid);
+const struct mcw_tr_pid *mcw_tr_pid_info(const struct mcw_tr *tr, unsigned pid);
 /* The check's name in JSON: "ts_sync_loss", "pat_error"... */
 const char *mcw_tr_name(enum mcw_tr_check c);
 /* A stream type in words ("H.264", "AAC"...), or NULL when unknown. */

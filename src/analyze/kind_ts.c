@@ -142,9 +142,14 @@ static void u64(struct mcw_json *j, const char *key, uint64_t v) {
 
 /* Per PID: role, stream type, program and the checks ETSI defines per PID. */
 static void pid_json(const struct mcw_tr_pid *s, struct mcw_json *j) {
-  static const enum mcw_tr_check per_pid[] = {
-      MCW_TR_CC,  MCW_TR_PMT, MCW_TR_PID, MCW_TR_TRANSPORT, MCW_TR_CRC,
-      MCW_TR_PCR_REPETITION, MCW_TR_PCR_DISCONTINUITY, MCW_TR_PTS};
+  static const enum mcw_tr_check per_pid[] = {MCW_TR_CC,
+                                              MCW_TR_PMT,
+                                              MCW_TR_PID,
+                                              MCW_TR_TRANSPORT,
+                                              MCW_TR_CRC,
+                                              MCW_TR_PCR_REPETITION,
+                                              MCW_TR_PCR_DISCONTINUITY,
+                                              MCW_TR_PTS};
   const char *type = mcw_tr_stream_type(s->stream_type);
 
   mcw_json_open(j);
@@ -169,7 +174,8 @@ void mcw_an_ts_json(const struct mcw_ts *t, struct mcw_json *j) {
   mcw_json_key(j, "tr101290");
   mcw_json_open(j);
   for (int c = 0; c < MCW_TR_CHECKS; c++)
-    u64(j, mcw_tr_name((enum mcw_tr_check)c), tr_count(t, (enum mcw_tr_check)c));
+    u64(j, mcw_tr_name((enum mcw_tr_check)c),
+        tr_count(t, (enum mcw_tr_check)c));
   mcw_json_close(j);
   mcw_json_key(j, "tr101290_pids");
   mcw_json_open_array(j);
@@ -215,9 +221,8 @@ void mcw_an_ts_text(const struct mcw_ts *t, char *buf, size_t n) {
     p1 += tr_count(t, (enum mcw_tr_check)c);
   for (int c = MCW_TR_TRANSPORT; c < MCW_TR_CHECKS; c++)
     p2 += tr_count(t, (enum mcw_tr_check)c);
-  snprintf(buf, n, "TR 101 290 P1 %llu P2 %llu%s%s",
-           (unsigned long long)p1, (unsigned long long)p2,
-           t->tr->has_service ? " " : "",
+  snprintf(buf, n, "TR 101 290 P1 %llu P2 %llu%s%s", (unsigned long long)p1,
+           (unsigned long long)p2, t->tr->has_service ? " " : "",
            t->tr->has_service ? t->tr->service : "");
 }
 

@@ -74,6 +74,12 @@ struct mcw_tr_pid *mcw_tr_slot(struct mcw_tr *tr, unsigned pid) {
   s = &tr->pid[tr->npids++];
   memset(s, 0, sizeof(*s));
   s->pid = (uint16_t)pid;
+  if (pid == 0)
+    s->role = MCW_TR_ROLE_PAT;
+  else if (pid == 1)
+    s->role = MCW_TR_ROLE_CAT;
+  else if (pid >= 0x10 && pid <= 0x14)
+    s->role = MCW_TR_ROLE_SI;
   tr->slot[pid] = tr->npids;
   return s;
 }
@@ -234,15 +240,16 @@ static void section_bytes(struct mcw_tr *tr, struct mcw_tr_pid *s,
       take = n;
     c->crc = mcw_tr_crc32(c->crc, p, take);
     if (c->have < MCW_TR_SECTION) {
-      size_t k = MCW_TR_SECTION - c->have < take ? MCW_TR_SECTION - c->have
-                                                 : take;
+      size_t k =
+          MCW_TR_SECTION - c->have < take ? MCW_TR_SECTION - c->have : take;
       memcpy(c->buf + c->have, p, k);
     }
     c->have = (uint16_t)(c->have + take);
     p += take;
     n -= take;
     if (c->total == 0 && c->have == 3) {
-      c->total = (uint16_t)(3 + (((unsigned)c->buf[1] & 0x0f) << 8 | c->buf[2]));
+      c->total =
+          (uint16_t)(3 + (((unsigned)c->buf[1] & 0x0f) << 8 | c->buf[2]));
       if (c->total > 4096 + 3) { /* not a section: drop it */
         c->open = false;
         return;

@@ -97,10 +97,10 @@ static void pcr(struct mcw_tr *tr, struct mcw_tr_pid *s, const uint8_t *p,
     if (d > MCW_TR_PCR_JUMP)
       error(tr, s, MCW_TR_PCR_DISCONTINUITY);
     else if (d > 0 && s->pid == tr->rate_pid) {
-      double bps = (double)(packets - s->pcr_packets) * 188 * 8 * 27e6 /
-                   (double)d;
-      tr->media_bps = tr->media_bps == 0 ? bps
-                                         : tr->media_bps + (bps - tr->media_bps) / 16;
+      double bps =
+          (double)(packets - s->pcr_packets) * 188 * 8 * 27e6 / (double)d;
+      tr->media_bps =
+          tr->media_bps == 0 ? bps : tr->media_bps + (bps - tr->media_bps) / 16;
     }
   }
   if (tr->rate_pid == 0)
@@ -136,12 +136,15 @@ void mcw_tr_packet(struct mcw_tr *tr, const uint8_t *p, int64_t now_ns,
     periods(tr, now_ns);
     tr->next_check_ns = now_ns + MCW_TR_CHECK_NS;
   }
-  if (p[1] & 0x80)
-    tr->count[MCW_TR_TRANSPORT]++;
-  if (pid == MCW_TS_NULL_PID_TR)
+  if (pid == MCW_TS_NULL_PID_TR) {
+    if (p[1] & 0x80)
+      tr->count[MCW_TR_TRANSPORT]++;
     return;
-  s = mcw_tr_slot(tr, pid);
+  }
+  s = tr->slot[pid] ? &tr->pid[tr->slot[pid] - 1] : mcw_tr_slot(tr, pid);
   if (s == NULL) {
+    if (p[1] & 0x80)
+      tr->count[MCW_TR_TRANSPORT]++;
     if (cc_error)
       tr->count[MCW_TR_CC]++;
     return;
@@ -149,13 +152,7 @@ void mcw_tr_packet(struct mcw_tr *tr, const uint8_t *p, int64_t now_ns,
   if (cc_error)
     error(tr, s, MCW_TR_CC);
   if (p[1] & 0x80)
-    s->err[MCW_TR_TRANSPORT]++;
-  if (pid == 0)
-    s->role = MCW_TR_ROLE_PAT;
-  else if (pid == 1)
-    s->role = MCW_TR_ROLE_CAT;
-  else if (s->role == MCW_TR_OTHER && pid >= 0x10 && pid <= 0x14)
-    s->role = MCW_TR_ROLE_SI;
+    error(tr, s, MCW_TR_TRANSPORT);
   if (s->role != MCW_TR_ROLE_PMT) {
     s->last_ns = now_ns;
     s->late = false;
@@ -189,7 +186,8 @@ void mcw_tr_packet(struct mcw_tr *tr, const uint8_t *p, int64_t now_ns,
     unsigned table = p[off + 1 + p[off] < 188 ? off + 1 + p[off] : 187];
     if (pid == 0) {
       if (table == 0x00) {
-        if (tr->pat_seen && !tr->pat_late && now_ns - tr->pat_ns > MCW_TR_PAT_NS)
+        if (tr->pat_seen && !tr->pat_late &&
+            now_ns - tr->pat_ns > MCW_TR_PAT_NS)
           error(tr, s, MCW_TR_PAT);
         tr->pat_seen = true;
         tr->pat_late = false;
@@ -199,8 +197,9 @@ void mcw_tr_packet(struct mcw_tr *tr, const uint8_t *p, int64_t now_ns,
       }
     } else if (pid == 1 && table != 0x01 && table != 0xff) {
       error(tr, s, MCW_TR_CAT);
-    } else if (s->role == MCW_TR_ROLE_PMT && table == 0x02 && s->late == false &&
-               s->last_ns != 0 && now_ns - s->last_ns > MCW_TR_PMT_NS) {
+    } else if (s->role == MCW_TR_ROLE_PMT && table == 0x02 &&
+               s->late == false && s->last_ns != 0 &&
+               now_ns - s->last_ns > MCW_TR_PMT_NS) {
       s->late = true; /* counted here; section_done clears it */
       error(tr, s, MCW_TR_PMT);
     }

@@ -33,12 +33,14 @@ bool mcw_ts_looks(const uint8_t *p, size_t len) {
 }
 
 int mcw_ts_offset(const uint8_t *p, size_t len, unsigned *syncs) {
-  for (size_t o = 0; o < MCW_TS_PACKET && o < len; o++) {
-    const uint8_t *s = memchr(p + o, MCW_TS_SYNC, len - o);
+  size_t end = len < MCW_TS_PACKET ? len : MCW_TS_PACKET;
+
+  for (size_t o = 0; o < end; o++) {
+    const uint8_t *s = memchr(p + o, MCW_TS_SYNC, end - o);
     size_t i;
     unsigned n = 0;
 
-    if (s == NULL || (size_t)(s - p) >= MCW_TS_PACKET)
+    if (s == NULL)
       return -1;
     o = (size_t)(s - p);
     for (i = o; i < len && p[i] == MCW_TS_SYNC; i += MCW_TS_PACKET)

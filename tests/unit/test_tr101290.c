@@ -140,10 +140,11 @@ static void pmt(uint8_t *p, unsigned cc) {
 }
 
 static void sdt(uint8_t *p, unsigned cc) {
-  uint8_t s[64] = {0x42, 0, 0, 0x00, 0x01, 0xc1, 0, 0, 0x00, 0x01, 0xff,
-                   0x00, 0x07, 0xfc, 0x80, 14, /* service 7, 14 bytes */
-                   0x48, 12, 0x01, 3, 'P', 'r', 'o', 6, 'N', 'e', 'w', 's', ' ',
-                   '1'};
+  uint8_t s[64] = {
+      0x42, 0,    0,    0x00, 0x01, 0xc1, 0,    0,
+      0x00, 0x01, 0xff, 0x00, 0x07, 0xfc, 0x80, 14, /* service 7, 14 bytes */
+      0x48, 12,   0x01, 3,    'P',  'r',  'o',  6,
+      'N',  'e',  'w',  's',  ' ',  '1'};
   section_packet(p, 0x11, cc, s, 30);
 }
 
