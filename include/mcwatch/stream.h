@@ -45,6 +45,8 @@ struct mcw_stream_budget {
   uint32_t ts_used;
 };
 
+struct mcw_rtp_window;
+
 struct mcw_stream {
   enum mcw_kind kind;
   enum mcw_kind cand; /* candidate kind awaiting confirmation */
@@ -72,6 +74,8 @@ struct mcw_stream {
   struct mcw_latency lat;
   struct mcw_ts ts;
   bool ts_tracked; /* has a per-PID table */
+  /* rtp-ts: datagrams held to give their TS packets in RTP order. */
+  struct mcw_rtp_window *win;
 };
 
 /* A stream's figures, for output. */

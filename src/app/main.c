@@ -20,6 +20,7 @@
 #include "mcwatch/common.h"
 #include "mcwatch/ifscan.h"
 #include "mcwatch/json.h"
+#include "mcwatch/rtp.h"
 
 enum {
   OPT_DEMO = 256,
@@ -31,6 +32,7 @@ enum {
   OPT_RCVBUF,
   OPT_MAX_SENDERS,
   OPT_NO_COLOR,
+  OPT_CLOCK,
 };
 
 static const struct option long_options[] = {
@@ -48,6 +50,7 @@ static const struct option long_options[] = {
     {"rcvbuf", required_argument, NULL, OPT_RCVBUF},
     {"max-senders", required_argument, NULL, OPT_MAX_SENDERS},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"clock", required_argument, NULL, OPT_CLOCK},
     {"write", required_argument, NULL, 'w'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -98,6 +101,8 @@ static void usage(FILE *f) {
       "      --rcvbuf BYTES        socket receive buffer to ask for (default "
       "4194304)\n"
       "      --max-senders N       senders tracked per group (default 256)\n"
+      "      --clock PT=HZ         RTP clock of payload type PT (repeatable);\n"
+      "                            without it a dynamic type has no jitter\n"
       "      --no-color            no colours in the screen UI (also "
       "NO_COLOR)\n"
       "  -w, --write FILE          record received datagrams to FILE in pcap "
@@ -245,6 +250,12 @@ int main(int argc, char **argv) {
     case OPT_STATS_ONLY:
       o.stats_only = true;
       break;
+    case OPT_CLOCK: {
+      char why[160];
+      if (mcw_rtp_clock_parse(optarg, why, sizeof(why)) < 0)
+        mcw_cli_error("--clock %s", why);
+      break;
+    }
     case OPT_HISTORY:
       o.engine.group.history =
           (uint32_t)mcw_cli_whole("--history", optarg, 1, 1000000);

@@ -37,6 +37,8 @@ void mcw_stream_init(struct mcw_stream *st) {
 
 void mcw_stream_free(struct mcw_stream *st, struct mcw_stream_budget *b) {
   mcw_latency_free(&st->lat);
+  free(st->win);
+  st->win = NULL;
   if (st->ts_tracked) {
     mcw_ts_free(&st->ts);
     st->ts_tracked = false;
