@@ -69,7 +69,7 @@ const char *mcw_analyzer_service_name(const struct mcw_group *g);
 
 /* Rows of the table (src/analyze/kind_*.c). */
 extern const struct mcw_analyzer mcw_an_probe, mcw_an_mcjoin, mcw_an_msend,
-    mcw_an_ts, mcw_an_rtp, mcw_an_rtp_ts;
+    mcw_an_ts, mcw_an_rtp, mcw_an_rtp_ts, mcw_an_iperf2;
 
 /* TS fields in JSON (tr101290, programs, names), for ts and rtp-ts. */
 void mcw_an_ts_json(const struct mcw_ts *t, struct mcw_json *j);

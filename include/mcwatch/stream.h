@@ -37,6 +37,7 @@ enum mcw_kind {
   MCW_KIND_TS,     /* MPEG-TS straight in UDP */
   MCW_KIND_MCJOIN,
   MCW_KIND_MSEND,
+  MCW_KIND_IPERF2, /* iperf 2 UDP traffic */
 };
 
 /* What a group lends its senders: how many TS tables may still be made. */

@@ -11,8 +11,8 @@
 #include "mcwatch/tr101290.h"
 
 const struct mcw_analyzer *const mcw_analyzers[] = {
-    &mcw_an_probe, &mcw_an_mcjoin, &mcw_an_msend,
-    &mcw_an_ts,    &mcw_an_rtp,    &mcw_an_rtp_ts,
+    &mcw_an_probe, &mcw_an_mcjoin, &mcw_an_msend,  &mcw_an_ts,
+    &mcw_an_rtp,   &mcw_an_rtp_ts, &mcw_an_iperf2,
 };
 const size_t mcw_analyzer_count =
     sizeof(mcw_analyzers) / sizeof(mcw_analyzers[0]);

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")"
 # Inputs that once crashed a fuzzer (crash-*) stay: they are regressions.
 [ -d corpus ] && find corpus -type f ! -name 'crash-*' -delete
-mkdir -p corpus/{endpoint,probe,rtp,mpegts,escape,json,stream,tr101290}
+mkdir -p corpus/{endpoint,probe,rtp,mpegts,escape,json,stream,tr101290,iperf2}
 
 # seed TARGET NAME PRINTF-FORMAT: one seed file from printf escapes.
 seed() { printf "$3" >"corpus/$1/$2"; }
@@ -86,4 +86,17 @@ for name, gap in (('ffmpeg', b'\x00\x02'), ('slow', b'\xff\xfe')):
     with open('corpus/tr101290/' + name, 'wb') as f:
         for i in range(0, 188 * 40, 188):
             f.write(gap + d[i:i + 188])
+PY
+
+# iperf 2: numbers 1-7 with a swap and a duplicate; a 64-bit stream across
+# 2^32 ending with a FIN.
+python3 - <<'PY'
+import struct
+with open('corpus/iperf2/seq', 'wb') as f:
+    for i in list(range(1, 6)) + [7, 6, 6]:
+        f.write(struct.pack('>iIIi', i, 1795548275, i * 1000, 0))
+with open('corpus/iperf2/wrap64', 'wb') as f:
+    for i in range((1 << 32) - 3, (1 << 32) + 3):
+        f.write(struct.pack('>IIII', i & 0xffffffff, 1795548275, 5, i >> 32))
+    f.write(struct.pack('>iIIi', -7, 1795548275, 5, -1))
 PY
