@@ -71,6 +71,8 @@ const char *mcw_analyzer_service_name(const struct mcw_group *g);
 extern const struct mcw_analyzer mcw_an_probe, mcw_an_mcjoin, mcw_an_msend,
     mcw_an_ts, mcw_an_rtp, mcw_an_rtp_ts, mcw_an_iperf2;
 
+/* RFC 4445 MDI: a datagram of n TS bytes (at the TS checker's now_ns). */
+void mcw_an_ts_mdi(struct mcw_ts *t, size_t n);
 /* TS fields in JSON (tr101290, programs, names), for ts and rtp-ts. */
 void mcw_an_ts_json(const struct mcw_ts *t, struct mcw_json *j);
 /*

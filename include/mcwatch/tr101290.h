@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mcwatch/mdi.h"
+
 #define MCW_TR_PIDS 32
 #define MCW_TR_PROGRAMS 8
 #define MCW_TR_NAME 64
@@ -101,6 +103,7 @@ struct mcw_tr {
   /* Media rate from the PCRs of the first PCR PID, bits per second. */
   uint16_t rate_pid;
   double media_bps;
+  struct mcw_mdi mdi; /* RFC 4445, the media rate from the PCRs */
 };
 
 /* Makes an empty measurement. */

@@ -169,6 +169,8 @@ static void count(struct mcw_stream *st, const struct mcw_rtp *h,
     ts_give(st, d->data + h->payload_off, len, d->ts_ns);
     return;
   }
+  st->ts.now_ns = d->ts_ns; /* MDI sees datagrams as they arrive */
+  mcw_an_ts_mdi(&st->ts, len);
   window_push(st, seq, r == MCW_SEQ_RESTART || r == MCW_SEQ_FIRST,
               d->data + h->payload_off, len, d->ts_ns);
 }

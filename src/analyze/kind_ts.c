@@ -96,6 +96,8 @@ static void account(struct mcw_stream *st, const struct mcw_datagram *d,
       mcw_ts_lost_bytes(&st->ts);
     return;
   }
+  if (st->ts_tracked) /* RFC 4445 over the datagrams of the stream */
+    mcw_an_ts_mdi(&st->ts, len);
   if (st->ts.stream && st->ts_tracked) {
     mcw_ts_feed(&st->ts, p, len);
     return;
@@ -166,6 +168,11 @@ static void pid_json(const struct mcw_tr_pid *s, struct mcw_json *j) {
   mcw_json_close(j);
 }
 
+void mcw_an_ts_mdi(struct mcw_ts *t, size_t n) {
+  if (t->tr != NULL)
+    mcw_mdi_datagram(&t->tr->mdi, n, t->now_ns, t->tr->media_bps, t->cc_lost);
+}
+
 void mcw_an_ts_json(const struct mcw_ts *t, struct mcw_json *j) {
   const struct mcw_tr *tr = t->tr;
 
@@ -196,6 +203,24 @@ void mcw_an_ts_json(const struct mcw_ts *t, struct mcw_json *j) {
     mcw_json_close(j);
   }
   mcw_json_close_array(j);
+  mcw_json_key(j, "mdi");
+  mcw_json_open(j);
+  mcw_json_key(j, "df_ms");
+  if (tr->mdi.has_df)
+    mcw_json_double(j, tr->mdi.df_ms, 3);
+  else
+    mcw_json_null(j);
+  mcw_json_key(j, "mlr");
+  if (tr->mdi.has_mlr)
+    mcw_json_double(j, tr->mdi.mlr, 1);
+  else
+    mcw_json_null(j);
+  mcw_json_close(j);
+  mcw_json_key(j, "media_bps");
+  if (tr->media_bps > 0)
+    mcw_json_double(j, tr->media_bps, 0);
+  else
+    mcw_json_null(j);
   mcw_json_key(j, "service_name");
   mcw_json_str(j, tr->has_service ? tr->service : NULL);
   mcw_json_key(j, "provider_name");
