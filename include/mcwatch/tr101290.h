@@ -29,7 +29,8 @@
 #define MCW_TR_PAT_NS 500000000LL   /* 1.3: PAT at least every 0.5 s */
 #define MCW_TR_PMT_NS 500000000LL   /* 1.5: each PMT every 0.5 s */
 #define MCW_TR_PID_NS 5000000000LL  /* 1.6: "user specified": 5 s */
-#define MCW_TR_PCR_NS 40000000LL    /* 2.3a: PCRs at most 40 ms apart */
+#define MCW_TR_PCR_GAP 1080000ULL   /* 2.3a: PCR values at most 40 ms apart */
+#define MCW_TR_PCR_NS 1000000000LL  /* 2.3a: no PCR for 1 s of arrivals */
 #define MCW_TR_PCR_JUMP 2700000ULL  /* 2.3b: 100 ms of 27 MHz */
 #define MCW_TR_PTS_NS 700000000LL   /* 2.5: PTS at most 700 ms apart */
 #define MCW_TR_CAT_NS 500000000LL   /* 2.6: CAT_error counted per 0.5 s */

@@ -72,6 +72,7 @@ static void periods(struct mcw_tr *tr, int64_t now_ns) {
       }
     }
     if (s->has_pcr && !s->pcr_late && now_ns - s->pcr_ns > MCW_TR_PCR_NS) {
+      /* No PCR at all for a second of arrivals: the PID stopped them. */
       s->pcr_late = true;
       error(tr, s, MCW_TR_PCR_REPETITION);
     }
@@ -92,10 +93,10 @@ static void pcr(struct mcw_tr *tr, struct mcw_tr_pid *s, const uint8_t *p,
 
   if (s->has_pcr && !disc) {
     uint64_t d = (v + PCR_WRAP - s->pcr) % PCR_WRAP;
-    if (!s->pcr_late && now_ns - s->pcr_ns > MCW_TR_PCR_NS)
-      error(tr, s, MCW_TR_PCR_REPETITION);
     if (d > MCW_TR_PCR_JUMP)
       error(tr, s, MCW_TR_PCR_DISCONTINUITY);
+    else if (d > MCW_TR_PCR_GAP && !s->pcr_late)
+      error(tr, s, MCW_TR_PCR_REPETITION);
     else if (d > 0 && s->pid == tr->rate_pid) {
       double bps =
           (double)(packets - s->pcr_packets) * 188 * 8 * 27e6 / (double)d;
