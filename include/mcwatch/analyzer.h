@@ -35,7 +35,7 @@ enum mcw_recognised {
 struct mcw_analyzer {
   enum mcw_kind kind;
   const char *name; /* as in JSON "kind" */
-  /* Recognised even when the stream already has another kind. */
+  /* Recognised even over another kind; such rows come first. */
   bool overrides;
   /* Looks at a datagram of a stream not (yet) of this kind. */
   enum mcw_recognised (*recognise)(struct mcw_stream *st,

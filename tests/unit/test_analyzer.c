@@ -42,6 +42,7 @@ static void test_rows(void **state) {
     if (mcw_analyzers[i]->overrides) {
       overriding++;
       assert_int_equal(mcw_analyzers[i]->kind, MCW_KIND_PROBE);
+      assert_int_equal(i, overriding - 1); /* before every other row */
     }
   }
   assert_int_equal(overriding, 1);
