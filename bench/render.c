@@ -7,7 +7,11 @@
  * `valgrind --tool=callgrind` for instruction counts that do not drift
  * with the machine's load.
  *
- *   mcw-render SIZE COUNT [PREVIEW]
+ *   mcw-render SIZE COUNT [PREVIEW [ts]]
+ *
+ * With "ts" the datagrams carry a continuous MPEG-TS byte stream instead
+ * (PAT and PMT every 100 packets, a PCR every 20 on the video PID, counters
+ * in order), cut into SIZE-byte datagrams: the cost per TS datagram.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +21,56 @@
 
 #include "iperfhdr.h"
 #include "mcwatch/jsonl.h"
+
+/* Writes TS packet n of the benchmark's stream at p. */
+static void ts_packet(uint8_t *p, uint64_t n) {
+  static const uint8_t pat[] = {0x00, 0x00, 0xb0, 0x0d, 0x00, 0x01,
+                                0xc1, 0x00, 0x00, 0x00, 0x01, 0xf0,
+                                0x00, 0x2a, 0xb1, 0x04, 0xb2};
+  static const uint8_t pmt[] = {0x00, 0x02, 0xb0, 0x12, 0x00, 0x01, 0xc1, 0x00,
+                                0x00, 0xe1, 0x00, 0xf0, 0x00, 0x1b, 0xe1, 0x00,
+                                0xf0, 0x00, 0x15, 0xbd, 0x4d, 0x56};
+  unsigned pid = n % 100 == 0 ? 0 : n % 100 == 1 ? 0x1000 : 0x100;
+  uint64_t pcr = n * 188 * 8 * 27000000 / 10000000; /* 10 Mbit/s */
+
+  memset(p, 0xff, 188);
+  p[0] = 0x47;
+  p[1] = (uint8_t)((pid == 0x100 ? 0 : 0x40) | pid >> 8);
+  p[2] = (uint8_t)pid;
+  p[3] = (uint8_t)(0x10 | ((n / 100) & 15));
+  if (pid == 0)
+    memcpy(p + 4, pat, sizeof(pat));
+  else if (pid == 0x1000)
+    memcpy(p + 4, pmt, sizeof(pmt));
+  else {
+    p[3] = (uint8_t)(0x10 | (n & 15));
+    if (n % 20 == 2) {
+      p[3] |= 0x20;
+      p[4] = 7;
+      p[5] = 0x10;
+      p[6] = (uint8_t)(pcr / 300 >> 25);
+      p[7] = (uint8_t)(pcr / 300 >> 17);
+      p[8] = (uint8_t)(pcr / 300 >> 9);
+      p[9] = (uint8_t)(pcr / 300 >> 1);
+      p[10] = (uint8_t)((pcr / 300 & 1) << 7 | 0x7e);
+      p[11] = 0;
+    }
+  }
+}
+
+/* Fills size bytes at p from the TS byte stream, at *pos bytes in. */
+static void ts_fill(uint8_t *p, long size, uint64_t *pos) {
+  uint8_t pkt[188];
+
+  for (long i = 0; i < size;) {
+    uint64_t n = *pos / 188, off = *pos % 188;
+    long k = (long)(188 - off) < size - i ? (long)(188 - off) : size - i;
+    ts_packet(pkt, n);
+    memcpy(p + i, pkt + off, (size_t)k);
+    i += k;
+    *pos += (uint64_t)k;
+  }
+}
 
 static int64_t now_ns(void) {
   struct timespec ts;
@@ -33,17 +87,20 @@ int main(int argc, char **argv) {
   struct mcw_json j = {0};
   char err[128];
   long size, count, preview = 256;
-  uint64_t bytes = 0;
+  uint64_t bytes = 0, tspos = 0;
+  int ts = 0;
   int64_t start, ns;
 
-  if (argc < 3 || argc > 4) {
-    fprintf(stderr, "usage: mcw-render SIZE COUNT [PREVIEW]\n");
+  if (argc < 3 || argc > 5) {
+    fprintf(stderr, "usage: mcw-render SIZE COUNT [PREVIEW [ts]]\n");
     return 2;
   }
   size = atol(argv[1]);
   count = atol(argv[2]);
-  if (argc == 4)
+  if (argc >= 4)
     preview = atol(argv[3]);
+  if (argc == 5)
+    ts = strcmp(argv[4], "ts") == 0;
   if (size < MCW_IPERF_HEADER || size > 65507 || count < 1 || preview < 0 ||
       preview > 65535) {
     fprintf(stderr, "mcw-render: argument out of range\n");
@@ -68,9 +125,12 @@ int main(int argc, char **argv) {
   start = now_ns();
   for (long i = 0; i < count; i++) {
     /* The header mcw-blast writes, 10 us apart. */
-    mcw_iperf_header(payload, (int32_t)(i + 1),
-                     (uint32_t)(1795548275 + i / 100000),
-                     (uint32_t)(i * 10 % 1000000));
+    if (ts)
+      ts_fill(payload, size, &tspos);
+    else
+      mcw_iperf_header(payload, (int32_t)(i + 1),
+                       (uint32_t)(1795548275 + i / 100000),
+                       (uint32_t)(i * 10 % 1000000));
     d.ts_ns = INT64_C(1795548275000000000) + i * 10000;
     mcw_group_account(g, &d, d.ts_ns);
     mcw_jsonl_datagram(&j, g, &d, "lo", (uint32_t)preview);

@@ -10,6 +10,11 @@
  *   padding when a message length is set; it opens with an
  *   "echo test N, sender equiv cmd ..." or "echo sender equiv cmd: ..."
  *   message and may close with "stat <count>".
+ * - iperf 2 (iperf2.sourceforge.io) starts each UDP datagram with a
+ *   16-byte header in network byte order: a 32-bit signed sequence
+ *   number, the send time in seconds and microseconds, and (since 2.0.10)
+ *   the upper 32 bits of a 64-bit sequence number. The client ends a test
+ *   with datagrams whose sequence number is negative (the FIN).
  */
 #ifndef MCWATCH_FOREIGN_H
 #define MCWATCH_FOREIGN_H
@@ -35,5 +40,24 @@ struct mcw_msend {
 
 /* Parses an msend payload. Returns 0 or -EINVAL. */
 int mcw_msend_parse(const uint8_t *p, size_t len, struct mcw_msend *out);
+
+struct mcw_iperf2 {
+  uint64_t seq;     /* 64-bit sequence number (its magnitude for a FIN) */
+  uint32_t hi;      /* its upper 32 bits as sent */
+  uint64_t send_ns; /* send time */
+  bool fin;         /* a negative number: the client's end of test */
+  /*
+   * Could be the FIN of a client without the upper half (a negative
+   * 32-bit id), or a 64-bit number from 2^31 to 2^32: the stream decides.
+   */
+  bool fin32;
+};
+
+/*
+ * Parses an iperf 2 UDP header from len bytes. Returns 0, or -EINVAL when
+ * it cannot be one (too short, microseconds of a million or more, a zero
+ * send time).
+ */
+int mcw_iperf2_parse(const uint8_t *p, size_t len, struct mcw_iperf2 *out);
 
 #endif

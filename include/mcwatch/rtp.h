@@ -32,8 +32,25 @@ int mcw_rtp_parse(const uint8_t *data, size_t caplen, size_t len,
                   struct mcw_rtp *out);
 /*
  * The RTP clock rate in Hz of payload type pt: the rate RFC 3551 gives for
- * static types, 90000 (video, MPEG-TS) for dynamic and unknown ones.
+ * static types, 90000 (video, MPEG-TS) for dynamic and unknown ones. For
+ * describing a header; figures use mcw_rtp_clock.
  */
 uint32_t mcw_rtp_clock_rate(uint8_t pt);
+/*
+ * The clock rate in Hz of payload type pt as far as it is known: one set
+ * with mcw_rtp_clock_set (--clock PT=HZ, an SDP), else RFC 3551's for a
+ * static type; 0 for a dynamic (96-127) or unassigned type nobody named.
+ */
+uint32_t mcw_rtp_clock(uint8_t pt);
+/*
+ * Sets the clock rate of payload type pt for the whole process (0 forgets
+ * it). Returns 0, or -EINVAL for pt above 127 or hz above 10^9.
+ */
+int mcw_rtp_clock_set(unsigned pt, uint32_t hz);
+/*
+ * Parses "PT=HZ" (as --clock takes it) and sets it; on error fills err
+ * with a sentence and returns -EINVAL.
+ */
+int mcw_rtp_clock_parse(const char *s, char *err, size_t n);
 
 #endif

@@ -37,6 +37,7 @@ enum mcw_kind {
   MCW_KIND_TS,     /* MPEG-TS straight in UDP */
   MCW_KIND_MCJOIN,
   MCW_KIND_MSEND,
+  MCW_KIND_IPERF2, /* iperf 2 UDP traffic */
 };
 
 /* What a group lends its senders: how many TS tables may still be made. */
@@ -45,12 +46,19 @@ struct mcw_stream_budget {
   uint32_t ts_used;
 };
 
+struct mcw_rtp_window;
+
 struct mcw_stream {
   enum mcw_kind kind;
   enum mcw_kind cand; /* candidate kind awaiting confirmation */
   uint8_t cand_n;     /* datagrams that agreed so far */
   uint16_t cand_seq[3];
   uint32_t cand_ssrc;
+  /* TS recognition: a chain of datagrams whose sync bytes line up. */
+  uint16_t ts_next;   /* offset of the next sync byte in the next datagram */
+  uint16_t ts_syncs;  /* sync bytes in the chain */
+  uint8_t ts_chain;   /* datagrams in the chain */
+  bool ts_aligned;    /* each of them was whole packets */
   uint64_t malformed; /* datagrams of the sender's kind that did not parse */
   struct mcw_seq seq;
   uint32_t id; /* probe sender id, RTP SSRC, mcjoin PID */
@@ -67,6 +75,8 @@ struct mcw_stream {
   struct mcw_latency lat;
   struct mcw_ts ts;
   bool ts_tracked; /* has a per-PID table */
+  /* rtp-ts: datagrams held to give their TS packets in RTP order. */
+  struct mcw_rtp_window *win;
 };
 
 /* A stream's figures, for output. */

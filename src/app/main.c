@@ -25,6 +25,7 @@
 #include "mcwatch/escape.h"
 #include "mcwatch/ifscan.h"
 #include "mcwatch/json.h"
+#include "mcwatch/rtp.h"
 
 enum {
   OPT_DEMO = 256,
@@ -44,6 +45,7 @@ enum {
   OPT_NO_BELL,
   OPT_NO_MOUSE,
   OPT_METRICS,
+  OPT_CLOCK,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +63,7 @@ static const struct option long_options[] = {
     {"rcvbuf", required_argument, NULL, OPT_RCVBUF},
     {"max-senders", required_argument, NULL, OPT_MAX_SENDERS},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"clock", required_argument, NULL, OPT_CLOCK},
     {"write", required_argument, NULL, 'w'},
     {"file", required_argument, NULL, 'f'},
     {"config", required_argument, NULL, OPT_CONFIG},
@@ -121,6 +124,8 @@ static void usage(FILE *f) {
       "      --rcvbuf BYTES        socket receive buffer to ask for (default "
       "4194304)\n"
       "      --max-senders N       senders tracked per group (default 256)\n"
+      "      --clock PT=HZ         RTP clock of payload type PT (repeatable);\n"
+      "                            without it a dynamic type has no jitter\n"
       "      --no-color            no colours in the screen UI (also "
       "NO_COLOR)\n"
       "  -f, --file FILE           watch the channels of FILE (repeatable): "
@@ -286,6 +291,12 @@ static void apply_option(struct mcw_options *o, int c, const char *arg) {
   case OPT_STATS_ONLY:
     o->stats_only = true;
     break;
+  case OPT_CLOCK: {
+    char why[160];
+    if (mcw_rtp_clock_parse(arg, why, sizeof(why)) < 0)
+      mcw_cli_error("--clock %s", why);
+    break;
+  }
   case OPT_HISTORY:
     o->engine.group.history =
         (uint32_t)mcw_cli_whole("--history", arg, 1, 1000000);

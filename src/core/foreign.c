@@ -1,8 +1,8 @@
 /*
- * Recognisers for mcjoin and msend payloads (formats in mcwatch/foreign.h).
- * They read at most the first 256 bytes, never past the datagram, and
- * accept only the exact shapes those tools send, so ordinary text is not
- * mistaken for them.
+ * Recognisers for mcjoin, msend and iperf 2 payloads (formats in
+ * mcwatch/foreign.h). They read at most the first 256 bytes, never past the
+ * datagram, and accept only the exact shapes those tools send, so ordinary text
+ * is not mistaken for them.
  */
 #include "mcwatch/foreign.h"
 
@@ -78,5 +78,33 @@ int mcw_msend_parse(const uint8_t *p, size_t len, struct mcw_msend *out) {
   if (k == 0 || (i < len && p[i] != '\0'))
     return -EINVAL;
   out->type = MCW_MSEND_DATA;
+  return 0;
+}
+
+static uint32_t be32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
+}
+
+int mcw_iperf2_parse(const uint8_t *p, size_t len, struct mcw_iperf2 *out) {
+  uint32_t id, sec, usec, hi;
+  uint64_t v;
+
+  memset(out, 0, sizeof(*out));
+  if (len < 16)
+    return -EINVAL;
+  id = be32(p);
+  sec = be32(p + 4);
+  usec = be32(p + 8);
+  hi = be32(p + 12);
+  if (usec >= 1000000 || sec == 0)
+    return -EINVAL;
+  v = (uint64_t)hi << 32 | id;
+  out->hi = hi;
+  out->fin = (v >> 63) != 0;
+  out->seq = out->fin ? ~v + 1 : v;
+  /* Without the upper half (before 2.0.10), a FIN is a negative id. */
+  out->fin32 = hi == 0 && (id & 0x80000000u) != 0;
+  out->send_ns = (uint64_t)sec * 1000000000u + (uint64_t)usec * 1000u;
   return 0;
 }

@@ -7,7 +7,11 @@
 #include "mcwatch/rtp.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+static uint32_t clock_set[128]; /* --clock PT=HZ, process-wide */
 
 int mcw_rtp_parse(const uint8_t *d, size_t caplen, size_t len,
                   struct mcw_rtp *out) {
@@ -77,4 +81,63 @@ uint32_t mcw_rtp_clock_rate(uint8_t pt) {
   default: /* 14 MPA, 25, 26, 28, 31-34 video and MP2T, dynamic 96-127 */
     return 90000;
   }
+}
+
+uint32_t mcw_rtp_clock(uint8_t pt) {
+  if (pt > 127)
+    return 0;
+  if (clock_set[pt] != 0)
+    return clock_set[pt];
+  switch (pt) {
+  case 14: /* MPA */
+  case 25: /* CelB */
+  case 26: /* JPEG */
+  case 28: /* nv */
+  case 31: /* H261 */
+  case 32: /* MPV */
+  case 33: /* MP2T */
+  case 34: /* H263 */
+    return 90000;
+  case 1:
+  case 2:
+  case 19:
+  case 20:
+  case 21:
+  case 22:
+  case 23:
+  case 24:
+  case 27:
+  case 29:
+  case 30:
+    return 0; /* reserved or unassigned */
+  default:
+    return pt < 35 ? mcw_rtp_clock_rate(pt) : 0;
+  }
+}
+
+int mcw_rtp_clock_set(unsigned pt, uint32_t hz) {
+  if (pt > 127 || hz > 1000000000u)
+    return -EINVAL;
+  clock_set[pt] = hz;
+  return 0;
+}
+
+int mcw_rtp_clock_parse(const char *s, char *err, size_t n) {
+  char *end;
+  unsigned long pt, hz;
+
+  errno = 0;
+  pt = strtoul(s, &end, 10);
+  if (end == s || *end != '=' || s[0] == '-' || pt > 127) {
+    snprintf(err, n, "%s: want PT=HZ with a payload type from 0 to 127", s);
+    return -EINVAL;
+  }
+  s = end + 1;
+  hz = strtoul(s, &end, 10);
+  if (end == s || *end != '\0' || s[0] == '-' || errno != 0 || hz == 0 ||
+      hz > 1000000000ul) {
+    snprintf(err, n, "%s: want a clock rate from 1 to 1000000000 Hz", s);
+    return -EINVAL;
+  }
+  return mcw_rtp_clock_set((unsigned)pt, (uint32_t)hz);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mcwatch/analyzer.h"
 #include "mcwatch/common.h"
 #include "mcwatch/escape.h"
 #include "mcwatch/probe.h"
@@ -277,6 +278,7 @@ static void stream_fields(struct mcw_json *j, const struct mcw_stream *st) {
     mcw_json_close_array(j);
     u64_field(j, "ts_pid_count", f.ts_pids);
   }
+  mcw_stream_json(st, j); /* the analyzer's own fields */
 }
 
 void mcw_jsonl_figures(struct mcw_json *j, const struct mcw_group *g,
@@ -313,6 +315,10 @@ void mcw_jsonl_figures(struct mcw_json *j, const struct mcw_group *g,
   else
     mcw_json_null(j);
   health(j, &st->health);
+  if (mcw_analyzer_service_name(g) != NULL) { /* a TS sender's SDT name */
+    mcw_json_key(j, "service_name");
+    mcw_json_str(j, mcw_analyzer_service_name(g));
+  }
 }
 
 void mcw_jsonl_stats(struct mcw_json *j, const struct mcw_group *g,

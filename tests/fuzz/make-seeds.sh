@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")"
 # Inputs that once crashed a fuzzer (crash-*) stay: they are regressions.
 [ -d corpus ] && find corpus -type f ! -name 'crash-*' -delete
-mkdir -p corpus/{endpoint,probe,rtp,mpegts,escape,json,stream}
+mkdir -p corpus/{endpoint,probe,rtp,mpegts,escape,json,stream,tr101290,iperf2}
 
 # seed TARGET NAME PRINTF-FORMAT: one seed file from printf escapes.
 seed() { printf "$3" >"corpus/$1/$2"; }
@@ -43,6 +43,8 @@ pkt() { # pkt PID-HI PID-LO AFC-CC [AF...]: one 188-byte packet
 { printf '\x06'; for c in 0 1 2 3 4 5 6 7 8 9 a b c d; do pkt 01 00 1$c; done; } >corpus/mpegts/cc
 { printf '\x00'; pkt 41 00 10; pkt 41 00 10; pkt 5f ff 10; pkt 01 00 13; pkt 81 00 10; } >corpus/mpegts/dup
 { printf '\x01'; printf '\x47\x01\x00\x30\x01\x80'; head -c 182 /dev/zero; pkt 01 00 15; } >corpus/mpegts/disc
+# A byte stream: the ffmpeg sample of the unit tests, cut every 176 bytes.
+{ printf '\x19'; head -c 3000 ../data/clean.ts; } >corpus/mpegts/stream
 
 # Escaper and JSON: controls, escape sequences, UTF-8 good and bad.
 for t in escape json; do
@@ -75,3 +77,26 @@ done
   for n in 0 1 2 a; do m="Message $n"; printf "\\x00\\x$(printf %02x ${#m})%s" "$m"; done
 } >corpus/stream/foreign
 seed stream seq '\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x01\x00\x00\x00\x00\x00\x00\x80'
+
+# TR 101 290: the ffmpeg sample's first packets, 2 ms apart (PAT, PMT, SDT,
+# PCR and PES in order), and the same 65 s apart.
+python3 - <<'PY'
+d = open('../data/clean.ts', 'rb').read()
+for name, gap in (('ffmpeg', b'\x00\x02'), ('slow', b'\xff\xfe')):
+    with open('corpus/tr101290/' + name, 'wb') as f:
+        for i in range(0, 188 * 40, 188):
+            f.write(gap + d[i:i + 188])
+PY
+
+# iperf 2: numbers 1-7 with a swap and a duplicate; a 64-bit stream across
+# 2^32 ending with a FIN.
+python3 - <<'PY'
+import struct
+with open('corpus/iperf2/seq', 'wb') as f:
+    for i in list(range(1, 6)) + [7, 6, 6]:
+        f.write(struct.pack('>iIIi', i, 1795548275, i * 1000, 0))
+with open('corpus/iperf2/wrap64', 'wb') as f:
+    for i in range((1 << 32) - 3, (1 << 32) + 3):
+        f.write(struct.pack('>IIII', i & 0xffffffff, 1795548275, 5, i >> 32))
+    f.write(struct.pack('>iIIi', -7, 1795548275, 5, -1))
+PY

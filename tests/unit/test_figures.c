@@ -430,15 +430,16 @@ static void test_rtp_restart_jitter(void **state) {
   size_t n;
 
   /* A steady 20 ms stream (jitter 0), then the sender restarts with the
-   * same SSRC, a new sequence and a new random timestamp base. */
+   * same SSRC, a new sequence and a new random timestamp base. PT 26
+   * (JPEG) has RFC 3551's 90 kHz clock; a dynamic type would have none. */
   mcw_stream_init(&st);
   for (unsigned i = 0; i < 10; i++) {
-    n = rtp(buf, 96, (uint16_t)(100 + i), i * 1800, 5, 10);
+    n = rtp(buf, 26, (uint16_t)(100 + i), i * 1800, 5, 10);
     d = dg(buf, n, (int64_t)i * 20 * MS);
     mcw_stream_account(&st, &d, NULL);
   }
   for (unsigned i = 0; i < 10; i++) {
-    n = rtp(buf, 96, (uint16_t)(30000 + i), 0x7f000000u + i * 1800, 5, 10);
+    n = rtp(buf, 26, (uint16_t)(30000 + i), 0x7f000000u + i * 1800, 5, 10);
     d = dg(buf, n, (int64_t)(10 + i) * 20 * MS);
     mcw_stream_account(&st, &d, NULL);
   }
