@@ -515,10 +515,28 @@ static const size_t all_sizes[] = {MCW_ARRAY_LEN(global_bindings),
                                    MCW_ARRAY_LEN(overview_bindings),
                                    MCW_ARRAY_LEN(pane_bindings)};
 
-int mcw_ui_bind(const char *action, const char *key, char *err, size_t len) {
-  struct ui_binding *target = NULL;
-  int code = key_parse(key);
+/* The label of a binding whose keys changed: its first key's name. */
+static void relabel(struct ui_binding *b) {
+  static char labels[96][16];
+  static size_t used;
   char name[32];
+
+  if (b->keys[0] == 0) {
+    b->label = ""; /* no key left: out of the footer and the help */
+    return;
+  }
+  if (used < MCW_ARRAY_LEN(labels)) {
+    snprintf(labels[used], sizeof(labels[used]), "%s",
+             ui_key_name(b->keys[0], name, sizeof(name)));
+    b->label = labels[used++];
+  }
+}
+
+int mcw_ui_bind(const char *action, const char *keylist, char *err,
+                size_t len) {
+  struct ui_binding *target = NULL;
+  int codes[MCW_ARRAY_LEN(target->keys)], n = 0;
+  char buf[128], *save = NULL;
 
   for (size_t m = 0; m < MCW_ARRAY_LEN(all_tables) && target == NULL; m++)
     for (size_t i = 0; i < all_sizes[m]; i++)
@@ -530,32 +548,52 @@ int mcw_ui_bind(const char *action, const char *key, char *err, size_t len) {
              action);
     return -1;
   }
-  if (code < 0) {
-    snprintf(err, len,
-             "%.40s: not a key (a character, F1-F24, Ctrl-A to Ctrl-Z, Tab, "
-             "Enter, Esc, Space, Up, PgDn, Home...)",
-             key);
+  /* "F2" or several: "F2 a +" (they replace the action's keys). */
+  snprintf(buf, sizeof(buf), "%s", keylist);
+  for (char *k = strtok_r(buf, " \t", &save); k != NULL;
+       k = strtok_r(NULL, " \t", &save)) {
+    int code = key_parse(k);
+    if (code < 0) {
+      snprintf(err, len,
+               "%.40s: not a key (a character, F1-F24, Ctrl-A to Ctrl-Z, "
+               "Tab, Enter, Esc, Space, Up, PgDn, Home...)",
+               k);
+      return -1;
+    }
+    if (n == (int)MCW_ARRAY_LEN(codes)) {
+      snprintf(err, len, "%.40s: at most %zu keys for one action", action,
+               MCW_ARRAY_LEN(codes));
+      return -1;
+    }
+    codes[n++] = code;
+  }
+  if (n == 0) {
+    snprintf(err, len, "%.40s: no key given", action);
     return -1;
   }
-  /* The key leaves whatever had it, then leads the action's keys. */
+  /* The keys leave whatever had them (which keep their other keys, and
+     their label follows), then become the action's. */
+  memset(target->keys, 0, sizeof(target->keys));
   for (size_t m = 0; m < MCW_ARRAY_LEN(all_tables); m++)
-    for (size_t i = 0; i < all_sizes[m]; i++)
-      for (size_t k = 0; k < MCW_ARRAY_LEN(all_tables[m][i].keys); k++)
-        if (all_tables[m][i].keys[k] == code)
-          all_tables[m][i].keys[k] = 0;
-  memmove(target->keys + 1, target->keys,
-          sizeof(target->keys) - sizeof(target->keys[0]));
-  target->keys[0] = code;
-  /* A label of its own, kept with the table for the program's life. */
-  {
-    static char labels[64][16];
-    static size_t used;
-    if (used < MCW_ARRAY_LEN(labels)) {
-      snprintf(labels[used], sizeof(labels[used]), "%s",
-               ui_key_name(code, name, sizeof(name)));
-      target->label = labels[used++];
+    for (size_t i = 0; i < all_sizes[m]; i++) {
+      struct ui_binding *b = &all_tables[m][i];
+      size_t kept = 0;
+      bool lost = false;
+      for (size_t k = 0; k < MCW_ARRAY_LEN(b->keys); k++) {
+        bool taken = false;
+        for (int c = 0; c < n; c++)
+          taken |= b->keys[k] == codes[c];
+        lost |= taken && k == 0;
+        if (b->keys[k] != 0 && !taken)
+          b->keys[kept++] = b->keys[k];
+      }
+      while (kept < MCW_ARRAY_LEN(b->keys))
+        b->keys[kept++] = 0;
+      if (lost)
+        relabel(b);
     }
-  }
+  memcpy(target->keys, codes, (size_t)n * sizeof(codes[0]));
+  relabel(target);
   return 0;
 }
 
