@@ -69,6 +69,15 @@ send_both() {
   done
 }
 
+# settle COUNT: waits (up to 5 s) until mcwatch has written COUNT datagram
+# lines, so a loaded machine does not stop it before it has read them all.
+settle() {
+  for _ in $(seq 100); do
+    [ "$(grep -c '"event":"datagram"' "$dir/mcw.json" 2>/dev/null)" -ge "$1" ] && return 0
+    sleep 0.05
+  done
+}
+
 # finish: waits for the app, stops mcwatch.
 finish() {
   [ -n "$apid" ] && { wait "$apid"; apid=; }
@@ -121,6 +130,7 @@ for opts in "--reuseaddr" "--reuseport" "--reuseaddr --reuseport" ""; do
       [ "$m" = 0 ] || fail "$what: mcwatch could not share: $(cat "$dir/mcw.err")"
       [ "$a" = 0 ] || fail "$what: the app could not share: $(cat "$dir/app.out")"
       send_both "$g" "$port"
+      settle $((2 * N))
       finish
       grep -qx "received $((2 * N))" "$dir/app.out" ||
         fail "$what: the app lost datagrams beside mcwatch: $(cat "$dir/app.out")"
@@ -138,6 +148,7 @@ g=232.85.1.1
 start_mcwatch "$g:$port@10.85.0.1%eth0" "$g:$port@10.85.0.3%eth0" ||
   fail "two sources of one group: $(cat "$dir/mcw.err")"
 send_both "$g" "$port"
+settle $((2 * N))
 finish
 [ "$(mcw_got '.source=="10.85.0.1" and .from=="10.85.0.1"')" = $N ] &&
   [ "$(mcw_got '.source=="10.85.0.3" and .from=="10.85.0.3"')" = $N ] &&
@@ -153,6 +164,7 @@ g=239.85.1.2
 start_app "$g" "$port" --reuseport --bind-any || fail "app alone"
 start_mcwatch "$g:$port@10.85.0.1%eth0" || fail "mcwatch beside a SO_REUSEPORT app: $(cat "$dir/mcw.err")"
 send_both "$g" "$port"
+settle $N
 finish
 grep -qx "received $((2 * N))" "$dir/app.out" ||
   fail "the app lost datagrams to mcwatch: $(cat "$dir/app.out")"
@@ -166,6 +178,7 @@ UNTIL=$N start_app "$g" "$port" --reuseport --bind-any --source 10.85.0.3 ||
   fail "app alone"
 start_mcwatch "$g:$port%eth0" || fail "mcwatch beside a source-specific app"
 send_both "$g" "$port"
+settle $((2 * N))
 finish
 grep -qx "received $N" "$dir/app.out" ||
   fail "the source-specific app got other than its $N: $(cat "$dir/app.out")"
