@@ -33,6 +33,9 @@ port=5900
 # start_mcwatch ENDPOINT...: mcwatch headless in rx; 0 once all joined, 1
 # on an error.
 start_mcwatch() {
+  # Gone first: the old file's lines must not be read before the new
+  # process has truncated it.
+  rm -f "$dir/mcw.json" "$dir/mcw.err"
   ip netns exec rx "$MCWATCH" --headless --interval 0 --duration 8 "$@" \
     >"$dir/mcw.json" 2>"$dir/mcw.err" &
   mpid=$!
@@ -50,6 +53,7 @@ start_mcwatch() {
 start_app() {
   local g=$1 p=$2
   shift 2
+  rm -f "$dir/app.out" # (as in start_mcwatch)
   ip netns exec rx "$TESTRECV" "$g" "$p" eth0 --seconds 8 --until "${UNTIL:-$((2 * N))}" "$@" \
     >"$dir/app.out" &
   apid=$!
