@@ -109,20 +109,11 @@ void ui_outages_draw(struct tui *t) {
   }
 }
 
-/* Bytes of s[pos..n) that fit in one row of w: whole UTF-8 characters. */
-static int cut(const char *s, int pos, int n, int w) {
-  int k = n - pos < w ? n - pos : w;
-
-  while (k > 0 && pos + k < n && ((unsigned char)s[pos + k] & 0xc0) == 0x80)
-    k--;
-  return k > 0 ? k : (n - pos < 1 ? 0 : 1);
-}
-
 /* Counts the rows text takes when wrapped at w columns. */
 static int wrapped_rows(const char *s, int w) {
   int n = (int)strlen(s), rows = 0;
 
-  for (int pos = 0; pos < n; pos += cut(s, pos, n, w))
+  for (int pos = 0; pos < n; pos += ui_cut(s, pos, n, w))
     rows++;
   return rows > 0 ? rows : 1;
 }
@@ -151,7 +142,7 @@ void ui_messages_draw(struct tui *t) {
                                      : A_NORMAL;
     clock_s(m->wall_ns, when, sizeof(when));
     do {
-      int k = cut(s, pos, n, w);
+      int k = ui_cut(s, pos, n, w);
       char part[1024];
       if (line++ >= first && y <= h) {
         snprintf(part, sizeof(part), "%.*s", k, s + pos);

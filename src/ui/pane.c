@@ -211,6 +211,10 @@ static void draw_title(struct tui *t, struct mcw_group *g, int y, int x, int w,
   attron(focused ? ui_attr(t, UI_C_TITLE) : A_BOLD);
   snprintf(buf, sizeof(buf), "%s %s ", focused ? ">" : " ", grp);
   used = ui_put(stdscr, buf, w);
+  if (g->ep.label[0] != '\0') { /* escaped when it was read */
+    snprintf(buf, sizeof(buf), " %s ", g->ep.label);
+    used += ui_put(stdscr, buf, w - used);
+  }
   attroff(focused ? ui_attr(t, UI_C_TITLE) : A_BOLD);
   snprintf(buf, sizeof(buf), " source %s  iface %s (%u)  ", src,
            g->ep.iface[0] ? g->ep.iface : "default", g->ep.ifindex);

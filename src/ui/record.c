@@ -71,15 +71,25 @@ void ui_doctor_draw(struct tui *t) {
       n = sizeof(buf) - 1;
     memcpy(buf, p, n);
     buf[n] = '\0';
-    if (line++ >= t->help_scroll && y < LINES - 2) {
-      attr_t a = strstr(buf, "  FAIL  ") == buf   ? ui_attr(t, UI_C_ERR)
-                 : strstr(buf, "  WARN  ") == buf ? ui_attr(t, UI_C_WARN)
-                 : strstr(buf, "  OK    ") == buf ? ui_attr(t, UI_C_OK)
-                                                  : A_NORMAL;
-      move(y++, 0);
-      attron(a);
-      ui_put(stdscr, buf, COLS);
-      attroff(a);
+    /* Long lines wrap, their continuation under the check's text. */
+    for (int pos = 0, first = 1; first || pos < (int)n; first = 0) {
+      int indent = first || COLS < 60 ? 0 : 20;
+      int k = ui_cut(buf, pos, (int)n, COLS - indent);
+      if (line++ >= t->help_scroll && y < LINES - 2) {
+        attr_t a = strstr(buf, "  FAIL  ") == buf   ? ui_attr(t, UI_C_ERR)
+                   : strstr(buf, "  WARN  ") == buf ? ui_attr(t, UI_C_WARN)
+                   : strstr(buf, "  OK    ") == buf ? ui_attr(t, UI_C_OK)
+                                                    : A_NORMAL;
+        char part[700];
+        snprintf(part, sizeof(part), "%.*s", k, buf + pos);
+        move(y++, indent);
+        attron(a);
+        ui_put(stdscr, part, COLS - indent);
+        attroff(a);
+      }
+      pos += k;
+      if (k == 0)
+        break;
     }
     p = e ? e + 1 : p + n;
   }

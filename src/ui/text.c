@@ -149,6 +149,14 @@ void ui_escape(struct tui *t, const uint8_t *data, size_t len, char *out,
   mcw_escape(data, len, out, outlen, t->utf8 ? 0 : MCW_ESC_ASCII);
 }
 
+int ui_cut(const char *s, int pos, int n, int w) {
+  int k = n - pos < w ? n - pos : w;
+
+  while (k > 0 && pos + k < n && ((unsigned char)s[pos + k] & 0xc0) == 0x80)
+    k--;
+  return k > 0 ? k : (n - pos < 1 ? 0 : 1);
+}
+
 double ui_spark(struct tui *t, struct mcw_group *g, int w) {
   static const char *blocks[8] = {" ",      "\u2581", "\u2582", "\u2583",
                                   "\u2584", "\u2585", "\u2586", "\u2588"};

@@ -385,6 +385,11 @@ void ui_put_pad(WINDOW *win, const char *s, int w);
 /* Escapes untrusted bytes for display into out (MCW_ESC_MAX(len) bytes). */
 void ui_escape(struct tui *t, const uint8_t *data, size_t len, char *out,
                size_t outlen);
+/*
+ * Bytes of s[pos..n) for one row of w columns when wrapping: at most w,
+ * ending on a whole UTF-8 character (0 only at the end).
+ */
+int ui_cut(const char *s, int pos, int n, int w);
 /* Draws g's packet-rate history as w marks at the cursor; returns peak. */
 double ui_spark(struct tui *t, struct mcw_group *g, int w);
 /* Draws a horizontal rule of w columns. */
