@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "app.h"
+#include "mcwatch/analyzer.h"
+#include "mcwatch/chanlist.h"
 #include "mcwatch/common.h"
 #include "mcwatch/msock.h"
 
@@ -53,6 +55,12 @@ void mcw_session_alarms(struct mcw_session *s) {
   mcw_engine_refresh_drops(s->engine);
   for (size_t i = 0; i < mcw_engine_count(s->engine); i++) {
     struct alarm_ctx a = {s, mcw_engine_group(s->engine, i)};
+    const char *service;
+    /* A group with no label takes its TS service name (from the SDT),
+       escaped like any label: it came from the network. */
+    if (a.g->ep.label[0] == '\0' &&
+        (service = mcw_analyzer_service_name(a.g)) != NULL)
+      mcw_label_set(a.g->ep.label, service, strlen(service));
     mcw_group_alarms(a.g, &s->opt->alarm, mono, wall, on_alarm_event, &a);
   }
 }

@@ -42,7 +42,7 @@ for size in default 1316 1000; do
   # The summary has the group's figures; the last stats line has them per sender.
   jq -e --arg s "ffmpeg $size" 'select(.event=="summary") | .groups[0] |
     .packets > 100 and .malformed == 0 and .cc_errors == 0 and
-    .service_name == $s' "$dir/out.$size" >/dev/null ||
+    .service_name == $s and .label == $s' "$dir/out.$size" >/dev/null ||
     fail "$size: $(grep summary "$dir/out.$size")"
 done
 # Per sender: stats lines, once more with one size and an interval.
