@@ -183,3 +183,14 @@ uint32_t mcw_cli_random_id(void) {
   }
   return id;
 }
+
+int mcw_cli_stdout_done(void) {
+  int bad = fflush(stdout) != 0 || ferror(stdout);
+
+  if (!bad)
+    return MCW_EXIT_OK;
+  /* What could not be written is not done: say so, and fail. */
+  fprintf(stderr, "%s: standard output: %s\n", prefix,
+          errno ? strerror(errno) : "write error");
+  return MCW_EXIT_FAILURE;
+}

@@ -43,6 +43,11 @@ uint64_t mcw_cli_whole(const char *opt, const char *s, uint64_t min,
  */
 double mcw_cli_decimal(const char *opt, const char *s, double min, double max,
                        bool zero_ok);
+/*
+ * Flushes standard output; returns MCW_EXIT_OK, or MCW_EXIT_FAILURE after
+ * one line on stderr when anything written there failed (a full disk).
+ */
+int mcw_cli_stdout_done(void);
 /* A random 32-bit id (probe sender ids), from getrandom or the clock. */
 uint32_t mcw_cli_random_id(void);
 

@@ -110,7 +110,7 @@ int mcw_run_doctor(int argc, char **argv) {
       break;
     case 'h':
       doctor_usage(stdout);
-      return MCW_EXIT_OK;
+      return mcw_cli_stdout_done();
     default: /* ':' (a value is missing) or '?' (unknown) */
       mcw_cli_bad_option(c, argv, optind, optopt);
     }
@@ -148,5 +148,7 @@ int mcw_run_doctor(int argc, char **argv) {
                           : "result: nothing failed");
   mcw_json_free(&out);
   free(eps);
-  return fflush(stdout) == 0 && !failed ? MCW_EXIT_OK : MCW_EXIT_FAILURE;
+  if (mcw_cli_stdout_done() != MCW_EXIT_OK)
+    return MCW_EXIT_FAILURE;
+  return failed ? MCW_EXIT_FAILURE : MCW_EXIT_OK;
 }

@@ -237,7 +237,7 @@ static int list_interfaces(const struct mcw_iface_list *list, bool json) {
     else
       print_iface_text(&list->items[i]);
   }
-  return fflush(stdout) == 0 ? MCW_EXIT_OK : MCW_EXIT_FAILURE;
+  return mcw_cli_stdout_done();
 }
 
 /* Adds an endpoint, refusing the same one twice. */
@@ -524,11 +524,11 @@ int main(int argc, char **argv) {
       continue;
     if (c == 'h') {
       usage(stdout);
-      return MCW_EXIT_OK;
+      return mcw_cli_stdout_done();
     }
     if (c == 'V') {
       mcw_print_version(stdout);
-      return MCW_EXIT_OK;
+      return mcw_cli_stdout_done();
     }
     if (c == ':' || c == '?')
       mcw_cli_bad_option(c, argv, optind, optopt);

@@ -270,7 +270,7 @@ int mcw_run_send(int argc, char **argv) {
       break;
     case 'h':
       send_usage(stdout);
-      return MCW_EXIT_OK;
+      return mcw_cli_stdout_done();
     default: /* ':' (a value is missing) or '?' (unknown) */
       mcw_cli_bad_option(c, argv, optind, optopt);
     }

@@ -58,3 +58,15 @@ info=$(capinfos -M -c "$dir/cap.pcap" 2>&1) || fail "capture not whole: $info"
 n=$(sed -n 's/^Number of packets: *//p' <<<"$info")
 [ "${n:-0}" -ge 1 ] || fail "capture empty: $info"
 pass "--write with a reader that leaves: exit 1, the file whole ($n packets)"
+
+# Every other command that writes to standard output says when it could not.
+for args in "--help" "--version" "-L" "send --help" "doctor --help" \
+  "doctor --no-join 239.255.9.9:9999%lo"; do
+  # shellcheck disable=SC2086
+  "$MCWATCH" $args >/dev/full 2>"$dir/full.err"
+  rc=$?
+  [ "$rc" = 1 ] || fail "mcwatch $args >/dev/full: exit $rc, want 1"
+  grep -q "standard output: No space left on device" "$dir/full.err" ||
+    fail "mcwatch $args >/dev/full: not said: $(cat "$dir/full.err")"
+done
+pass "--help, --version, -L, send --help and the doctor on /dev/full: said, exit 1"
