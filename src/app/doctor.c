@@ -91,6 +91,7 @@ int mcw_run_doctor(int argc, char **argv) {
   mcw_doctor_options_default(&opts);
   optind = 1;
   opterr = 0;
+  mcw_cli_long_options(doctor_options);
   while ((c = getopt_long(argc, argv, ":i:h", doctor_options, NULL)) != -1) {
     switch (c) {
     case OPT_JSON:

@@ -233,6 +233,7 @@ int mcw_run_send(int argc, char **argv) {
   cfg.rate = RATE_DEFAULT;
   optind = 1;
   opterr = 0;
+  mcw_cli_long_options(send_options);
   while ((c = getopt_long(argc, argv, ":t:s:r:n:d:i:h", send_options, NULL)) !=
          -1) {
     switch (c) {
