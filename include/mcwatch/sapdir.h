@@ -41,6 +41,7 @@ struct mcw_sap_session {
   int64_t first_ns, last_ns; /* first and last heard (the caller's clock) */
   int64_t interval_ns;       /* between the last two announcements; 0 */
   uint64_t heard;            /* announcements received */
+  unsigned ifindex;          /* the interface it was last heard on, or 0 */
 };
 
 enum mcw_sap_state { MCW_SAP_ANNOUNCED, MCW_SAP_DELETED, MCW_SAP_EXPIRED };
@@ -74,11 +75,13 @@ void mcw_sapdir_init(struct mcw_sapdir *d, const struct mcw_sapdir_config *cfg,
 /* Frees the sessions. */
 void mcw_sapdir_free(struct mcw_sapdir *d);
 /*
- * Feeds one SAP packet heard at now_ns. Returns MCW_SAP_OK or the reason
+ * Feeds one SAP packet heard at now_ns on interface ifindex (0 when not
+ * known). Returns MCW_SAP_OK or the reason
  * it was refused (already counted in d->refused).
  */
 enum mcw_sap_refusal mcw_sapdir_feed(struct mcw_sapdir *d, const uint8_t *buf,
-                                     size_t len, int64_t now_ns);
+                                     size_t len, unsigned ifindex,
+                                     int64_t now_ns);
 /* When session s expires unless heard again. */
 int64_t mcw_sapdir_deadline(const struct mcw_sapdir *d,
                             const struct mcw_sap_session *s);

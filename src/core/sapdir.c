@@ -115,7 +115,8 @@ static bool describe(struct mcw_sap_session *s, const uint8_t *sdp,
 }
 
 static enum mcw_sap_refusal
-announce(struct mcw_sapdir *d, const struct mcw_sap_packet *p, int64_t now) {
+announce(struct mcw_sapdir *d, const struct mcw_sap_packet *p, unsigned ifindex,
+         int64_t now) {
   struct mcw_sap_session *s = find(d, &p->origin, p->hash), *old;
   struct mcw_sap_session fresh;
 
@@ -123,6 +124,7 @@ announce(struct mcw_sapdir *d, const struct mcw_sap_packet *p, int64_t now) {
     s->interval_ns = now - s->last_ns;
     s->last_ns = now;
     s->heard++;
+    s->ifindex = ifindex;
     return MCW_SAP_OK;
   }
   memset(&fresh, 0, sizeof(fresh));
@@ -132,6 +134,7 @@ announce(struct mcw_sapdir *d, const struct mcw_sap_packet *p, int64_t now) {
   fresh.hash = p->hash;
   fresh.first_ns = fresh.last_ns = now;
   fresh.heard = 1;
+  fresh.ifindex = ifindex;
   old = find_owner(d, &p->origin, fresh.owner);
   if (old != NULL) { /* a modified description replaces the old one */
     fresh.first_ns = old->first_ns;
@@ -153,7 +156,8 @@ announce(struct mcw_sapdir *d, const struct mcw_sap_packet *p, int64_t now) {
 }
 
 enum mcw_sap_refusal mcw_sapdir_feed(struct mcw_sapdir *d, const uint8_t *buf,
-                                     size_t len, int64_t now_ns) {
+                                     size_t len, unsigned ifindex,
+                                     int64_t now_ns) {
   struct mcw_sap_packet p;
   enum mcw_sap_refusal r;
   struct mcw_sap_session *s;
@@ -163,7 +167,7 @@ enum mcw_sap_refusal mcw_sapdir_feed(struct mcw_sapdir *d, const uint8_t *buf,
   if (r != MCW_SAP_OK)
     return refuse(d, r);
   if (!p.deletion)
-    return announce(d, &p, now_ns);
+    return announce(d, &p, ifindex, now_ns);
   s = find(d, &p.origin, p.hash);
   if (s != NULL) {
     struct mcw_sap_session gone = *s;

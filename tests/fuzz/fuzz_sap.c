@@ -47,9 +47,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg.max = 4;
   cfg.timeout_ns = 1000000000;
   mcw_sapdir_init(&d, &cfg, NULL, NULL);
-  mcw_sapdir_feed(&d, data, size, 0);
-  mcw_sapdir_feed(&d, data, cut, 500000000);
-  mcw_sapdir_feed(&d, data + cut, size - cut, 600000000);
+  mcw_sapdir_feed(&d, data, size, 3, 0);
+  mcw_sapdir_feed(&d, data, cut, 3, 500000000);
+  mcw_sapdir_feed(&d, data + cut, size - cut, 3, 600000000);
   check(&d);
   mcw_sapdir_expire(&d, 1500000000);
   check(&d);

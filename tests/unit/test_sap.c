@@ -153,7 +153,7 @@ static void test_announce_delete(void **state) {
   (void)state;
   setup_dir(&d, &e, 10, 3600 * S);
   n = sap(1, 0, 0x1234, "application/sdp", SDP_TV);
-  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 5 * S), MCW_SAP_OK);
+  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 3, 5 * S), MCW_SAP_OK);
   assert_int_equal(e.announced, 1);
   assert_int_equal(d.n, 1);
   s = &d.v[0];
@@ -169,19 +169,20 @@ static void test_announce_delete(void **state) {
   assert_int_equal(s->media[1].pt, 96);
   assert_int_equal(s->media[1].clock, 44100);
   /* Re-announced 300 s later: no event, the interval is measured. */
-  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 305 * S), MCW_SAP_OK);
+  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 3, 305 * S), MCW_SAP_OK);
   assert_int_equal(e.announced, 1);
   assert_int_equal(d.v[0].heard, 2);
   assert_int_equal(d.v[0].interval_ns, 300 * S);
   assert_int_equal(d.v[0].last_ns, 305 * S);
+  assert_int_equal(d.v[0].ifindex, 3);
   /* Deleted by a packet with T=1 and the same hash (only o= inside). */
   n = sap(1, 0x04, 0x1234, NULL, "o=alice 123 1 IN IP4 10.0.0.5\r\n");
-  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 306 * S), MCW_SAP_OK);
+  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 3, 306 * S), MCW_SAP_OK);
   assert_int_equal(e.deleted, 1);
   assert_string_equal(e.last_name, "News channel");
   assert_int_equal(d.n, 0);
   /* Deleting it again is no fault and no event. */
-  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 307 * S), MCW_SAP_OK);
+  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 3, 307 * S), MCW_SAP_OK);
   assert_int_equal(e.deleted, 1);
   assert_int_equal(d.deleted, 1);
   mcw_sapdir_free(&d);
@@ -195,11 +196,11 @@ static void test_modified(void **state) {
   (void)state;
   setup_dir(&d, &e, 10, 3600 * S);
   n = sap(1, 0, 1, NULL, SDP_TV);
-  mcw_sapdir_feed(&d, pkt, n, 0);
+  mcw_sapdir_feed(&d, pkt, n, 3, 0);
   n = sap(1, 0, 2, NULL,
           "v=0\r\no=alice 123 2 IN IP4 10.0.0.5\r\ns=News HD\r\n"
           "c=IN IP4 239.1.1.2/32\r\nt=0 0\r\nm=video 5004 RTP/AVP 33\r\n");
-  mcw_sapdir_feed(&d, pkt, n, 10 * S);
+  mcw_sapdir_feed(&d, pkt, n, 3, 10 * S);
   assert_int_equal(e.announced, 2);
   assert_int_equal(d.n, 1);
   assert_string_equal(d.v[0].name, "News HD");
@@ -209,7 +210,7 @@ static void test_modified(void **state) {
   n = sap(1, 0, 3, NULL,
           "v=0\r\no=bob 9 1 IN IP4 10.0.0.5\r\ns=Radio\r\n"
           "c=IN IP4 239.1.1.3/32\r\nt=0 0\r\nm=audio 5004 RTP/AVP 0\r\n");
-  mcw_sapdir_feed(&d, pkt, n, 11 * S);
+  mcw_sapdir_feed(&d, pkt, n, 3, 11 * S);
   assert_int_equal(d.n, 2);
   mcw_sapdir_free(&d);
 }
@@ -222,8 +223,8 @@ static void test_expiry(void **state) {
   (void)state;
   /* The floor (one hour by default) when the interval is short. */
   setup_dir(&d, &e, 10, 3600 * S);
-  mcw_sapdir_feed(&d, pkt, n, 0);
-  mcw_sapdir_feed(&d, pkt, n, 300 * S);
+  mcw_sapdir_feed(&d, pkt, n, 3, 0);
+  mcw_sapdir_feed(&d, pkt, n, 3, 300 * S);
   assert_int_equal(mcw_sapdir_deadline(&d, &d.v[0]), 3900 * S);
   assert_int_equal(mcw_sapdir_expire(&d, 3899 * S), 0);
   assert_int_equal(mcw_sapdir_expire(&d, 3900 * S), 1);
@@ -232,14 +233,14 @@ static void test_expiry(void **state) {
   mcw_sapdir_free(&d);
   /* Ten intervals when that is longer: 10 x 600 s beats the hour. */
   setup_dir(&d, &e, 10, 3600 * S);
-  mcw_sapdir_feed(&d, pkt, n, 0);
-  mcw_sapdir_feed(&d, pkt, n, 600 * S);
+  mcw_sapdir_feed(&d, pkt, n, 3, 0);
+  mcw_sapdir_feed(&d, pkt, n, 3, 600 * S);
   assert_int_equal(mcw_sapdir_expire(&d, 600 * S + 6000 * S - 1), 0);
   assert_int_equal(mcw_sapdir_expire(&d, 6600 * S), 1);
   mcw_sapdir_free(&d);
   /* A shorter floor (--sap-timeout 2): heard once, gone after 2 s. */
   setup_dir(&d, &e, 10, 2 * S);
-  mcw_sapdir_feed(&d, pkt, n, 0);
+  mcw_sapdir_feed(&d, pkt, n, 3, 0);
   assert_int_equal(mcw_sapdir_expire(&d, 2 * S - 1), 0);
   assert_int_equal(mcw_sapdir_expire(&d, 2 * S), 1);
   mcw_sapdir_free(&d);
@@ -259,18 +260,18 @@ static void test_bound_and_counts(void **state) {
              "c=IN IP4 239.1.1.%u/32\r\nt=0 0\r\nm=video 5004 RTP/AVP 33\r\n",
              h, h, h);
     n = sap(1, 0, (uint16_t)h, NULL, text);
-    mcw_sapdir_feed(&d, pkt, n, 0);
+    mcw_sapdir_feed(&d, pkt, n, 3, 0);
   }
   assert_int_equal(d.n, 3);
   assert_int_equal(d.refused[MCW_SAP_FULL], 2);
   n = sap(1, 0, 99, NULL, "v=0\r\nthis is not sdp at all");
-  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 0), MCW_SAP_SDP);
+  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 3, 0), MCW_SAP_SDP);
   n = sap(1, 0, 98, NULL, "v=0\r\no=x 1 1 IN IP4 1.2.3.4\r\ns=No media\r\n");
-  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 0), MCW_SAP_SDP);
+  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 3, 0), MCW_SAP_SDP);
   n = sap(1, 1, 97, NULL, "compressed");
-  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 0), MCW_SAP_COMPRESSED);
+  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 3, 0), MCW_SAP_COMPRESSED);
   n = sap(3, 0, 97, NULL, SDP_TV);
-  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 0), MCW_SAP_VERSION);
+  assert_int_equal(mcw_sapdir_feed(&d, pkt, n, 3, 0), MCW_SAP_VERSION);
   assert_int_equal(d.refused[MCW_SAP_SDP], 2);
   assert_int_equal(d.refused[MCW_SAP_COMPRESSED], 1);
   assert_int_equal(d.refused[MCW_SAP_VERSION], 1);
