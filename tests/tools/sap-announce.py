@@ -31,7 +31,8 @@ def sdp_text(a):
         lines.append(f'a=rtpmap:{a.pt} {a.rtpmap}')
     if a.source:
         lines.append(f'a=source-filter: incl IN {ip} {grp} {a.source}')
-    return ('\r\n'.join(lines) + '\r\n').encode()
+    # The name holds raw bytes as latin-1 characters (see main).
+    return ('\r\n'.join(lines) + '\r\n').encode('latin-1')
 
 
 def packet(a, payload, flags=0, version=1):
@@ -74,6 +75,7 @@ def main():
     p.add_argument('--interval', type=float, default=0.1)
     a = p.parse_args()
     a.session_id = a.session_id or str(a.hash)
+    # Backslash escapes (\x1b, \xc2\x9b) become those bytes in the SDP.
     a.name = a.name.encode('utf-8', 'surrogateescape').decode('unicode_escape')
 
     v6 = ':' in a.group
