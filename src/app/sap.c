@@ -21,14 +21,17 @@
 
 /* The SAP groups, RFC 2974 section 3; IPv6 at link, site, org and global. */
 static const char *const sap_groups[] = {
-    MCW_SAP_V4_GLOBAL, MCW_SAP_V4_ADMIN,        "[ff02" MCW_SAP_V6_GROUP "]",
-    "[ff05" MCW_SAP_V6_GROUP "]", "[ff08" MCW_SAP_V6_GROUP "]",
+    MCW_SAP_V4_GLOBAL,
+    MCW_SAP_V4_ADMIN,
+    "[ff02" MCW_SAP_V6_GROUP "]",
+    "[ff05" MCW_SAP_V6_GROUP "]",
+    "[ff08" MCW_SAP_V6_GROUP "]",
     "[ff0e" MCW_SAP_V6_GROUP "]",
 };
 
 /* Adds the SAP groups on interface name unless they are there already. */
-static void add_iface(struct mcw_options *o, const struct mcw_iface_list *ifaces,
-                      const char *name) {
+static void add_iface(struct mcw_options *o,
+                      const struct mcw_iface_list *ifaces, const char *name) {
   char text[128], err[256];
 
   for (size_t i = 0; i < o->nsap_eps; i++)
@@ -72,7 +75,8 @@ static void on_change(void *ctx, const struct mcw_sap_session *ss,
 
   if (st == MCW_SAP_ANNOUNCED)
     for (unsigned i = 0; i < ss->nmedia; i++)
-      if (ss->media[i].clock != 0 && mcw_rtp_clock((uint8_t)ss->media[i].pt) == 0)
+      if (ss->media[i].clock != 0 &&
+          mcw_rtp_clock((uint8_t)ss->media[i].pt) == 0)
         mcw_rtp_clock_set(ss->media[i].pt, ss->media[i].clock);
   if (s->on_sap != NULL)
     s->on_sap(s, ss, st);

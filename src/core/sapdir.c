@@ -114,9 +114,9 @@ static bool describe(struct mcw_sap_session *s, const uint8_t *sdp,
   return s->nmedia > 0;
 }
 
-static enum mcw_sap_refusal
-announce(struct mcw_sapdir *d, const struct mcw_sap_packet *p, unsigned ifindex,
-         int64_t now) {
+static enum mcw_sap_refusal announce(struct mcw_sapdir *d,
+                                     const struct mcw_sap_packet *p,
+                                     unsigned ifindex, int64_t now) {
   struct mcw_sap_session *s = find(d, &p->origin, p->hash), *old;
   struct mcw_sap_session fresh;
 
