@@ -296,7 +296,7 @@ static void on_sap(struct mcw_session *s, const struct mcw_sap_session *ss,
   if (s->stopping)
     return;
   ui_status(t, UI_INFO, "SAP: %s %s (%s)",
-            st == MCW_SAP_ANNOUNCED  ? "announced"
+            st == MCW_SAP_ANNOUNCED ? "announced"
             : st == MCW_SAP_DELETED ? "deleted"
                                     : "expired",
             ss->name, mcw_sap_media_endpoint(&ss->media[0], ep, sizeof(ep)));
