@@ -45,6 +45,9 @@ struct mcw_engine_hooks {
   void *ctx;
 };
 
+/* Receives the datagrams of a service subscription (mcw_engine_listen). */
+typedef void (*mcw_engine_rx_fn)(void *ctx, const struct mcw_datagram *d);
+
 struct mcw_engine_config {
   struct mcw_group_config group;
   int rcvbuf;        /* SO_RCVBUF asked for each socket; 0 = system default */
@@ -67,6 +70,15 @@ struct mcw_engine *mcw_engine_new(uv_loop_t *loop,
  */
 int mcw_engine_join(struct mcw_engine *e, const struct mcw_endpoint *ep,
                     char *err, size_t errlen);
+/*
+ * Listens on ep for a service such as SAP announcements: a subscription
+ * like a group's (its own socket, joined on ep's interface) that is not
+ * listed among the groups; its datagrams go to rx and nowhere else (not
+ * the model, not the hooks). It is left by mcw_engine_close. Returns 0, or
+ * -errno with the reason in err.
+ */
+int mcw_engine_listen(struct mcw_engine *e, const struct mcw_endpoint *ep,
+                      mcw_engine_rx_fn rx, void *ctx, char *err, size_t errlen);
 /* Leaves group i (state LEFT; figures are kept); 0, or -ENOENT. */
 int mcw_engine_leave(struct mcw_engine *e, size_t i);
 /*

@@ -1,8 +1,9 @@
 /*
  * Session descriptions (RFC 4566): the multicast media a description
- * announces, read with GStreamer's SDP library (gst-sdp). One entry per m= line and
- * address (c=IN IP4 239.1.1.1/32/3 gives three), with the source from an
- * a=source-filter: incl line (RFC 4570) and the s= name.
+ * announces, read with GStreamer's SDP library (gst-sdp). One entry per m= line
+ * and address (c=IN IP4 239.1.1.1/32/3 gives three), with the source from an
+ * a=source-filter: incl line (RFC 4570), the s= name, the o= origin and
+ * the clock rate of the first a=rtpmap'ed format.
  */
 #ifndef MCWATCH_SDP_H
 #define MCWATCH_SDP_H
@@ -21,6 +22,9 @@ struct mcw_sdp_media {
   char type[16];     /* "video", "audio", ... from m= */
   bool several;      /* the description has more than one entry */
   unsigned line;     /* the m= line's number, from 1 */
+  unsigned pt;       /* RTP: the first format with an a=rtpmap rate... */
+  unsigned clock;    /* ...and that rate in Hz; 0 when none is given */
+  char origin[96];   /* o= username, session id and address (raw bytes) */
   char error[200];   /* set when this entry cannot be watched, and why */
 };
 

@@ -14,7 +14,9 @@
 #include "mcwatch/endpoint.h"
 #include "mcwatch/engine.h"
 #include "mcwatch/httpd.h"
+#include "mcwatch/iface.h"
 #include "mcwatch/metrics.h"
+#include "mcwatch/sapdir.h"
 
 #define MCW_EXIT_OK 0
 #define MCW_EXIT_FAILURE 1
@@ -54,6 +56,11 @@ struct mcw_options {
 
   bool metrics; /* --metrics: serve /metrics on metrics_listen */
   struct mcw_httpd_listen metrics_listen;
+
+  bool sap;                     /* --sap: listen for session announcements */
+  double sap_timeout;           /* --sap-timeout: expiry floor, seconds */
+  struct mcw_endpoint *sap_eps; /* the SAP groups on each chosen interface */
+  size_t nsap_eps;
 };
 
 /*
@@ -71,6 +78,7 @@ struct mcw_session {
   uv_timer_t alarm_timer;
   struct mcw_outage_log *outages; /* every alarm raised and cleared */
   struct mcw_httpd *httpd;        /* --metrics, or NULL */
+  struct mcw_sapdir *sapdir;      /* --sap: the announced sessions, or NULL */
   int64_t start_mono_ns, start_wall_ns;
   bool stopping;
   const char *reason; /* why it stopped: "count", "duration", "SIGINT"... */
@@ -79,6 +87,9 @@ struct mcw_session {
   /* Called for each alarm raised or cleared (after it is logged). */
   void (*on_alarm)(struct mcw_session *s, struct mcw_group *g,
                    const struct mcw_alarm_event *ev);
+  /* Called for each SAP session announced, deleted or expired (--sap). */
+  void (*on_sap)(struct mcw_session *s, const struct mcw_sap_session *ss,
+                 enum mcw_sap_state st);
   void *ctx;
 };
 
@@ -101,6 +112,25 @@ void mcw_session_alarms(struct mcw_session *s);
 void mcw_session_alarms_forget(struct mcw_session *s, struct mcw_group *g);
 /* Runs the loop until stopped and drained; returns 0 or a libuv error. */
 int mcw_session_run(struct mcw_session *s);
+
+/*
+ * --sap: adds the SAP groups (224.2.127.254, 239.255.255.255 and
+ * ff0X::2:7ffe, port 9875) on the default interface and on every
+ * interface a watched endpoint names, to o->sap_eps.
+ */
+void mcw_sap_add_endpoints(struct mcw_options *o,
+                           const struct mcw_iface_list *ifaces,
+                           const char *def);
+/*
+ * Starts listening on o->sap_eps through the engine, each subscription's
+ * datagrams going to the session's directory. Returns 1 when no SAP group
+ * could be joined (reported), else 0; groups that fail are warnings.
+ */
+int mcw_session_sap_start(struct mcw_session *s);
+/* Drops the sessions that expired (the session's 2 Hz timer). */
+void mcw_session_sap_tick(struct mcw_session *s);
+/* Frees the directory once the loop has drained. */
+void mcw_session_sap_free(struct mcw_session *s);
 
 /* What this build of mcwatch is made of (version.c). */
 void mcw_app_build(struct mcw_metrics_build *b);

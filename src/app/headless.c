@@ -20,6 +20,7 @@
 #include "mcwatch/escape.h"
 #include "mcwatch/jsonl.h"
 #include "mcwatch/msock.h"
+#include "mcwatch/sapjson.h"
 #include "output.h"
 
 struct headless {
@@ -174,6 +175,17 @@ static void on_alarm(struct mcw_session *s, struct mcw_group *g,
   drain_as(h, false);
 }
 
+/* A SAP session announced, deleted or expired (--sap; docs/JSON.md). */
+static void on_sap(struct mcw_session *s, const struct mcw_sap_session *ss,
+                   enum mcw_sap_state st) {
+  struct headless *h = s->ctx;
+
+  drain(h);
+  mcw_jsonl_sap_session(&h->json, ss, st, mcw_wall_ns());
+  mcw_json_end_line(&h->json);
+  drain_as(h, false);
+}
+
 /* An event of mcwatch's own (not the engine's). */
 static void report(struct headless *h, enum mcw_event_type type,
                    const char *message) {
@@ -285,6 +297,8 @@ static void on_stop(struct mcw_session *s) {
     mcw_json_close(&h->json);
   }
   mcw_json_close_array(&h->json);
+  if (s->sapdir != NULL)
+    mcw_jsonl_sap_counts(&h->json, s->sapdir);
   if (h->session.opt->write != NULL)
     summary_capture(h);
   mcw_json_close(&h->json);
@@ -327,6 +341,7 @@ int mcw_run_headless(struct mcw_options *o) {
   mcw_session_init(&h.session, o, &hooks);
   h.session.on_stop = on_stop;
   h.session.on_alarm = on_alarm;
+  h.session.on_sap = on_sap;
   h.session.ctx = &h;
   mcw_output_init(&h.out, &h.session.loop);
   h.out.on_error = on_output_error;

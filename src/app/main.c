@@ -46,6 +46,8 @@ enum {
   OPT_NO_MOUSE,
   OPT_METRICS,
   OPT_CLOCK,
+  OPT_SAP,
+  OPT_SAP_TIMEOUT,
 };
 
 static const struct option long_options[] = {
@@ -74,6 +76,8 @@ static const struct option long_options[] = {
     {"no-bell", no_argument, NULL, OPT_NO_BELL},
     {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
     {"metrics", required_argument, NULL, OPT_METRICS},
+    {"sap", no_argument, NULL, OPT_SAP},
+    {"sap-timeout", required_argument, NULL, OPT_SAP_TIMEOUT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -154,6 +158,16 @@ static void usage(FILE *f) {
       "                            http://ADDR:PORT/metrics (:PORT alone: "
       "127.0.0.1\n"
       "                            and ::1; see docs/METRICS.md)\n"
+      "      --sap                 list the sessions SAP announces (RFC 2974; "
+      "port\n"
+      "                            9875 of 224.2.127.254, 239.255.255.255, "
+      "ff0X::2:7ffe)\n"
+      "                            on -i's interface and the endpoints'\n"
+      "      --sap-timeout SECONDS forget a session not re-announced for "
+      "SECONDS or\n"
+      "                            ten of its intervals, whichever is longer "
+      "(default\n"
+      "                            3600)\n"
       "  -h, --help                show this help\n"
       "  -V, --version             show the version\n"
       "\n"
@@ -348,6 +362,12 @@ static void apply_option(struct mcw_options *o, int c, const char *arg) {
     o->metrics = true;
     break;
   }
+  case OPT_SAP:
+    o->sap = true;
+    break;
+  case OPT_SAP_TIMEOUT:
+    o->sap_timeout = mcw_cli_decimal("--sap-timeout", arg, 0.1, 86400, false);
+    break;
   }
 }
 
@@ -540,9 +560,14 @@ int main(int argc, char **argv) {
   if (o.json && !o.list_interfaces)
     mcw_cli_error("--json goes with --list-interfaces (headless output is "
                   "always JSON)");
-  if (!o.demo && !o.list_interfaces && optind >= argc && o.nfiles == 0)
+  if (!o.demo && !o.list_interfaces && optind >= argc && o.nfiles == 0 &&
+      !o.sap)
     mcw_cli_error("no group to watch; give GROUP:PORT or -f FILE, or try "
-                  "--demo");
+                  "--demo or --sap");
+  if (o.sap && o.list_interfaces)
+    mcw_cli_error("--sap goes with watching, not --list-interfaces");
+  if (o.sap_timeout > 0 && !o.sap)
+    mcw_cli_error("--sap-timeout goes with --sap");
   if (o.write != NULL && o.list_interfaces)
     mcw_cli_error("--write goes with watching groups, not --list-interfaces");
   if (o.metrics && o.list_interfaces)
@@ -615,6 +640,8 @@ int main(int argc, char **argv) {
       add_endpoint(&o, &all[k], argv[i]);
     free(all);
   }
+  if (o.sap)
+    mcw_sap_add_endpoints(&o, &ifaces, def);
   mcw_iface_list_free(&ifaces);
   raise_fd_limit();
 
@@ -627,6 +654,7 @@ int main(int argc, char **argv) {
   if (o.demo)
     mcw_demo_restore(&prep);
   free(o.endpoints);
+  free(o.sap_eps);
   free(o.files);
   for (size_t i = 0; i < o.nowned; i++)
     free(o.owned[i]);

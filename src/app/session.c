@@ -74,7 +74,10 @@ void mcw_session_alarms_forget(struct mcw_session *s, struct mcw_group *g) {
                    on_alarm_event, &a);
 }
 
-static void on_alarm_tick(uv_timer_t *t) { mcw_session_alarms(t->data); }
+static void on_alarm_tick(uv_timer_t *t) {
+  mcw_session_alarms(t->data);
+  mcw_session_sap_tick(t->data);
+}
 
 /* One scrape of /metrics: fresh kernel drop counts, then the exposition. */
 static int render_metrics(void *ctx, bool senders, char **body, size_t *len) {
@@ -139,6 +142,7 @@ int mcw_session_start(struct mcw_session *s) {
   for (size_t i = 0; i < o->nendpoints; i++)
     if (mcw_engine_join(s->engine, &o->endpoints[i], err, sizeof(err)) < 0)
       failed++;
+  failed += mcw_session_sap_start(s);
   if (o->demo && !s->stopping) {
     int g = mcw_engine_find(s->engine, &o->endpoints[0]);
     if (g >= 0 &&
@@ -188,6 +192,7 @@ int mcw_session_run(struct mcw_session *s) {
   r = uv_loop_close(&s->loop);
   free(s->outages);
   s->outages = NULL;
+  mcw_session_sap_free(s);
   if (r != 0)
     fprintf(stderr, "mcwatch: internal: loop not empty at exit (%s)\n",
             uv_strerror(r));

@@ -76,6 +76,38 @@ static bool addr_add(const char *a, unsigned k, char *out, size_t outlen) {
   return inet_ntop(af, b, out, (socklen_t)outlen) != NULL;
 }
 
+/*
+ * Finds the first format of m that an a=rtpmap line gives a clock rate
+ * ("96 L16/44100/1"); fills pt and clock, which stay 0 when none does.
+ */
+static void rtpmap(const GstSDPMedia *m, struct mcw_sdp_media *e) {
+  for (guint i = 0; i < 64; i++) {
+    const char *v = gst_sdp_media_get_attribute_val_n(m, "rtpmap", i);
+    unsigned pt;
+    unsigned long hz;
+    char enc[64];
+    if (v == NULL)
+      return;
+    if (sscanf(v, "%u %63[^/]/%lu", &pt, enc, &hz) != 3 || pt > 127 ||
+        hz == 0 || hz > 1000000000ul)
+      continue;
+    e->pt = pt;
+    e->clock = (unsigned)hz;
+    return;
+  }
+}
+
+/* Writes the o= line's username, session id and address into e. */
+static void origin(const GstSDPMessage *msg, struct mcw_sdp_media *e) {
+  const GstSDPOrigin *o = gst_sdp_message_get_origin(msg);
+
+  if (o == NULL)
+    return;
+  snprintf(e->origin, sizeof(e->origin), "%.30s %.30s %.30s",
+           o->username ? o->username : "-", o->sess_id ? o->sess_id : "-",
+           o->addr ? o->addr : "-");
+}
+
 /* Fills one entry for address number k of connection c of media m. */
 static void fill(struct mcw_sdp_media *e, const GstSDPMessage *msg,
                  const GstSDPMedia *m, const GstSDPConnection *c, unsigned k,
@@ -90,6 +122,9 @@ static void fill(struct mcw_sdp_media *e, const GstSDPMessage *msg,
   port += ports > 1 ? k * (rtp ? 2u : 1u) : 0;
   mcw_strlcpy(e->session, name ? name : "", sizeof(e->session));
   mcw_strlcpy(e->type, type ? type : "media", sizeof(e->type));
+  origin(msg, e);
+  if (rtp)
+    rtpmap(m, e);
   if (c == NULL || c->address == NULL) {
     snprintf(e->error, sizeof(e->error), "m=: no c= line gives its address");
     return;

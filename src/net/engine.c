@@ -75,7 +75,12 @@ void mcw_engine_free(struct mcw_engine *e) {
     mcw_group_free(e->subs[i]->group);
     free(e->subs[i]);
   }
+  for (size_t i = 0; i < e->nsvcs; i++) {
+    mcw_group_free(e->svcs[i]->group);
+    free(e->svcs[i]);
+  }
   free(e->subs);
+  free(e->svcs);
   free(e->ifs);
   mcw_batch_free(&e->batch);
   free(e);
@@ -162,6 +167,10 @@ static void on_readable(uv_poll_t *h, int status, int events) {
         mcw_group_set_kernel_drops(g, (uint64_t)drops);
       if (!ours(c->sub, &d)) {
         g->ignored++;
+        continue;
+      }
+      if (c->sub->rx != NULL) { /* a service: its receiver alone */
+        c->sub->rx(c->sub->rx_ctx, &d);
         continue;
       }
       mcw_group_account(g, &d, now);
@@ -263,6 +272,29 @@ int mcw_engine_join(struct mcw_engine *e, const struct mcw_endpoint *ep,
   mcw_engine_track_iface(e, ep);
   r = start_sub(e, s, "joined", err, errlen);
   return r < 0 ? r : (int)(e->nsubs - 1);
+}
+
+int mcw_engine_listen(struct mcw_engine *e, const struct mcw_endpoint *ep,
+                      mcw_engine_rx_fn rx, void *ctx, char *err,
+                      size_t errlen) {
+  struct mcw_group_config small = {.history = 1, .snap = 1, .max_senders = 1};
+  struct sub *s = mcw_xcalloc(1, sizeof(*s));
+  int r;
+
+  s->eng = e;
+  s->group = mcw_group_new(ep, &small, mcw_mono_ns());
+  s->rx = rx;
+  s->rx_ctx = ctx;
+  r = mcw_engine_connect(s, err, errlen);
+  if (r < 0) {
+    mcw_group_free(s->group);
+    free(s);
+    return r;
+  }
+  s->group->state = MCW_GROUP_JOINED;
+  e->svcs = mcw_xrealloc(e->svcs, (e->nsvcs + 1) * sizeof(*e->svcs));
+  e->svcs[e->nsvcs++] = s;
+  return 0;
 }
 
 int mcw_engine_rejoin(struct mcw_engine *e, size_t i,
@@ -388,6 +420,8 @@ void mcw_engine_close(struct mcw_engine *e) {
     mcw_engine_leave(e, i);
     close_tx(e->subs[i]); /* a failed or left group may still send */
   }
+  for (size_t i = 0; i < e->nsvcs; i++)
+    mcw_engine_disconnect(e->svcs[i], true);
   mcw_ifwatch_close(e->watch);
   e->watch = NULL;
   e->closing = true;

@@ -25,10 +25,16 @@ struct conn {
   uv_poll_t poll;
 };
 
-/* A listed group and, while joined, its connection. */
+/*
+ * A listed group and, while joined, its connection. A service subscription
+ * (mcw_engine_listen) is not listed: rx receives its datagrams instead of
+ * the model and the hooks, and its group only holds the endpoint.
+ */
 struct sub {
   struct mcw_engine *eng;
   struct mcw_group *group;
+  mcw_engine_rx_fn rx; /* a service's receiver, or NULL for a group */
+  void *rx_ctx;
   struct conn *conn;   /* NULL when not joined */
   struct mcw_tx *tx;   /* sending socket, opened on the first send; or NULL */
   unsigned tx_ifindex; /* the interface index it sends through */
@@ -47,6 +53,8 @@ struct mcw_engine {
   struct mcw_engine_hooks hooks;
   struct sub **subs;
   size_t nsubs, cap;
+  struct sub **svcs; /* service subscriptions (SAP), not listed */
+  size_t nsvcs;
   struct ifstate *ifs;
   size_t nifs;
   struct mcw_ifwatch *watch;

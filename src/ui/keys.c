@@ -185,6 +185,11 @@ static unsigned k_messages(struct tui *t, int key) {
   return UI_REDRAW;
 }
 
+static unsigned k_sessions(struct tui *t, int key) {
+  t->mode = UI_SESSIONS;
+  return UI_CLEAR;
+}
+
 /* Overview: Enter (or Tab) opens the selected group's pane. */
 static unsigned k_open(struct tui *t, int key) {
   struct mcw_group *g = ui_overview_selected(t);
@@ -320,6 +325,12 @@ static struct ui_binding global_bindings[] = {
      "Show the last 100 messages in full.",
      k_messages,
      NAME("messages")},
+    {{'A'},
+     "A",
+     "SAP",
+     "Show the sessions SAP announces (--sap); Enter there joins one.",
+     k_sessions,
+     NAME("sessions")},
     {{'w'},
      "w",
      "Rec",

@@ -287,6 +287,21 @@ static void on_event(void *ctx, const struct mcw_event *ev) {
     ui_status(t, level, "%s", ev->message);
 }
 
+/* A SAP session announced, deleted or expired: the status line and log. */
+static void on_sap(struct mcw_session *s, const struct mcw_sap_session *ss,
+                   enum mcw_sap_state st) {
+  struct tui *t = s->ctx;
+  char ep[128];
+
+  if (s->stopping)
+    return;
+  ui_status(t, UI_INFO, "SAP: %s %s (%s)",
+            st == MCW_SAP_ANNOUNCED ? "announced"
+            : st == MCW_SAP_DELETED ? "deleted"
+                                    : "expired",
+            ss->name, mcw_sap_media_endpoint(&ss->media[0], ep, sizeof(ep)));
+}
+
 /* An alarm raised or cleared: the status line, the bell, the log. */
 static void on_alarm(struct mcw_session *s, struct mcw_group *g,
                      const struct mcw_alarm_event *ev) {
@@ -409,6 +424,8 @@ static unsigned handle_key(struct tui *t, struct ui_key k) {
     return ui_prompt_key(t, k);
   case UI_INSPECT:
     return ui_dispatch(t, &ui_inspect_keys, k);
+  case UI_SESSIONS:
+    return ui_dispatch(t, &ui_sessions_keys, k);
   case UI_HELP:
   case UI_PICK:
   case UI_DOCTOR:
@@ -619,6 +636,7 @@ int mcw_run_tui(struct mcw_options *o) {
   mcw_session_init(&t->session, o, &hooks);
   t->session.on_stop = on_stop;
   t->session.on_alarm = on_alarm;
+  t->session.on_sap = on_sap;
   t->session.ctx = t;
   uv_poll_init(&t->session.loop, &t->stdin_poll, 0);
   t->stdin_poll.data = t;

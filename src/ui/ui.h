@@ -50,6 +50,7 @@ enum ui_mode {
   UI_DOCTOR,
   UI_OUTAGES,  /* the outage log */
   UI_MESSAGES, /* the message log */
+  UI_SESSIONS, /* the sessions SAP announces (sessions.c) */
 };
 
 enum ui_prompt_kind {
@@ -211,6 +212,7 @@ struct tui {
   uint64_t insp_number;
   int insp_scroll;
   int help_scroll; /* also scrolls the doctor page */
+  size_t sap_sel;  /* the Sessions page's selected row */
 
   char *doctor_text;           /* the doctor's last report, as text */
   struct mcw_capture *capture; /* recording to a pcap file, or NULL */
@@ -317,6 +319,12 @@ extern const struct ui_keymap ui_inspect_keys;
 bool ui_inspect_open(struct tui *t);
 /* Draws the inspector over the whole screen. */
 void ui_inspect_draw(struct tui *t);
+
+/* sessions.c */
+/* The Sessions page's key table. */
+extern const struct ui_keymap ui_sessions_keys;
+/* Draws the Sessions page (--sap) over the whole screen. */
+void ui_sessions_draw(struct tui *t);
 
 /* record.c */
 /* Runs the doctor for the selected group and opens its page. */

@@ -308,8 +308,8 @@ static void draw_help(struct tui *t) {
       "(over --max-loss % in 10 s), drops (kernel drops in 10 s), error.",
   };
   const struct ui_keymap *maps[] = {&ui_overview_keys, &ui_pane_keys,
-                                    &ui_main_keys, &ui_prompt_keys,
-                                    &ui_inspect_keys};
+                                    &ui_main_keys,     &ui_prompt_keys,
+                                    &ui_inspect_keys,  &ui_sessions_keys};
   int y = 0, line = 0;
 
   if (help_row(t, &line, &y)) {
@@ -389,6 +389,11 @@ void ui_draw(struct tui *t) {
     case UI_MESSAGES:
       ui_messages_draw(t);
       draw_page_footer(t);
+      break;
+    case UI_SESSIONS:
+      ui_sessions_draw(t);
+      draw_status(t);
+      draw_footer(t, &ui_sessions_keys);
       break;
     case UI_INSPECT:
       ui_inspect_draw(t);

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")"
 # Inputs that once crashed a fuzzer (crash-*) stay: they are regressions.
 [ -d corpus ] && find corpus -type f ! -name 'crash-*' -delete
-mkdir -p corpus/{endpoint,probe,rtp,mpegts,escape,json,stream,tr101290,iperf2}
+mkdir -p corpus/{endpoint,probe,rtp,mpegts,escape,json,stream,tr101290,iperf2,sap}
 
 # seed TARGET NAME PRINTF-FORMAT: one seed file from printf escapes.
 seed() { printf "$3" >"corpus/$1/$2"; }
@@ -99,4 +99,32 @@ with open('corpus/iperf2/wrap64', 'wb') as f:
     for i in range((1 << 32) - 3, (1 << 32) + 3):
         f.write(struct.pack('>IIII', i & 0xffffffff, 1795548275, 5, i >> 32))
     f.write(struct.pack('>iIIi', -7, 1795548275, 5, -1))
+PY
+
+# SAP (RFC 2974): an announcement with and without a payload type, with
+# authentication data, from an IPv6 origin, a deletion, and the refused
+# kinds (compressed, encrypted, version 0, a foreign type, cut short).
+python3 - <<'PY'
+import struct
+sdp = (b'v=0\r\no=alice 123 1 IN IP4 10.0.0.5\r\ns=News\r\n'
+       b'c=IN IP4 239.1.1.1/32/2\r\nt=0 0\r\nm=video 5004 RTP/AVP 33\r\n'
+       b'm=audio 5006 RTP/AVP 96\r\na=rtpmap:96 L16/44100/2\r\n'
+       b'a=source-filter: incl IN IP4 239.1.1.1 10.0.0.5\r\n')
+def sap(flags, h, rest, auth=b'', origin=b'\x0a\x00\x00\x05', v=1):
+    return bytes([v << 5 | flags, len(auth) // 4]) + struct.pack('>H', h) + origin + auth + rest
+seeds = {
+    'typed': sap(0, 0x1234, b'application/sdp\0' + sdp),
+    'bare': sap(0, 0x1234, sdp),
+    'auth': sap(0, 1, sdp, auth=b'\x20' * 8),
+    'v6': sap(0x10, 2, b'application/sdp\0' + sdp.replace(b'IP4 239.1.1.1/32/2', b'IP6 ff15::1')
+              .replace(b'IP4 239.1.1.1 10.0.0.5', b'IP6 ff15::1 fd00::5'), origin=b'\xfd' + b'\0' * 14 + b'\x05'),
+    'delete': sap(4, 0x1234, b'o=alice 123 1 IN IP4 10.0.0.5\r\n'),
+    'compressed': sap(1, 3, b'\x78\x9c\x03\x00\x00\x00\x00\x01'),
+    'encrypted': sap(2, 4, b'\x00' * 16),
+    'version0': sap(0, 5, sdp, v=0),
+    'type': sap(0, 6, b'text/plain\0hello'),
+    'short': sap(0, 7, b'', auth=b'')[:6],
+}
+for name, data in seeds.items():
+    open('corpus/sap/' + name, 'wb').write(data)
 PY
