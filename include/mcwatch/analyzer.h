@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "mcwatch/stream.h"
+#include "mcwatch/tr101290.h"
 
 struct mcw_json;
 struct mcw_group;
@@ -66,6 +67,18 @@ void mcw_stream_text(const struct mcw_stream *st, char *buf, size_t n);
  * SDT; raw bytes off the wire, escape before showing), or NULL.
  */
 const char *mcw_analyzer_service_name(const struct mcw_group *g);
+
+/* A group's MPEG-TS checks summed over its TS senders (metrics). */
+struct mcw_ts_totals {
+  bool ts;                    /* some sender carries TS */
+  uint64_t tr[MCW_TR_CHECKS]; /* TR 101 290 counts by check */
+  bool has_mdi;               /* a complete MDI interval exists */
+  double df_ms, mlr;          /* the worst DF and MLR among the senders */
+};
+
+/* Fills out with g's TS totals. */
+void mcw_analyzer_ts_totals(const struct mcw_group *g,
+                            struct mcw_ts_totals *out);
 
 /* Rows of the table (src/analyze/kind_*.c). */
 extern const struct mcw_analyzer mcw_an_probe, mcw_an_mcjoin, mcw_an_msend,

@@ -7,6 +7,8 @@
  */
 #include "mcwatch/analyzer.h"
 
+#include <string.h>
+
 #include "mcwatch/group.h"
 #include "mcwatch/tr101290.h"
 
@@ -46,4 +48,26 @@ const char *mcw_analyzer_service_name(const struct mcw_group *g) {
       return st->ts.tr->service;
   }
   return NULL;
+}
+
+void mcw_analyzer_ts_totals(const struct mcw_group *g,
+                            struct mcw_ts_totals *out) {
+  memset(out, 0, sizeof(*out));
+  for (uint32_t i = 0; i < g->senders.count; i++) {
+    const struct mcw_ts *ts = &g->senders.items[i].stream.ts;
+    const struct mcw_tr *tr = ts->tr;
+    if (tr != NULL) {
+      out->ts = true;
+      for (int c = 0; c < MCW_TR_CHECKS; c++)
+        out->tr[c] += tr->count[c];
+      if (tr->mdi.has_df && (!out->has_mdi || tr->mdi.df_ms > out->df_ms))
+        out->df_ms = tr->mdi.df_ms;
+      if (tr->mdi.has_mlr && (!out->has_mdi || tr->mdi.mlr > out->mlr))
+        out->mlr = tr->mdi.mlr;
+      out->has_mdi |= tr->mdi.has_df || tr->mdi.has_mlr;
+    } else if (ts->packets > 0) {
+      out->ts = true; /* checked for continuity only */
+      out->tr[MCW_TR_CC] += ts->cc_errors;
+    }
+  }
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mcwatch/alarm.h"
+#include "mcwatch/analyzer.h"
 #include "mcwatch/common.h"
 #include "mcwatch/group.h"
 
@@ -36,6 +37,7 @@ struct snap {
   double jitter_s; /* the largest of its senders' */
   uint64_t delay_n, delay_le[DELAY_BUCKETS];
   double delay_sum_s;
+  struct mcw_ts_totals ts; /* TR 101 290 and MDI, for TS groups */
 };
 
 /* A metric read from a snapshot: absent, a whole number, or a real. */
@@ -136,6 +138,7 @@ static void take_snap(struct snap *s, struct mcw_group *g, int64_t mono_ns) {
   mcw_metrics_buf_free(&lb);
 
   mcw_group_stats(g, mono_ns, &s->st);
+  mcw_analyzer_ts_totals(g, &s->ts);
   for (uint32_t i = 0; i < g->senders.count; i++) {
     const struct mcw_stream *st = &g->senders.items[i].stream;
     if (st->jitter_n > 0 &&
@@ -260,10 +263,24 @@ static void write_delay(const struct ctx *c, const char *name) {
 }
 
 static void write_tr101290(const struct ctx *c, const char *name) {
-  for (size_t i = 0; i < c->in->ngroups; i++)
-    if (c->snaps[i].st.health.ts_senders > 0)
-      series(c->b, name, &c->snaps[i], ",check=\"continuity_count_error\"",
-             v_int(c->snaps[i].st.health.cc_errors));
+  for (size_t i = 0; i < c->in->ngroups; i++) {
+    if (!c->snaps[i].ts.ts)
+      continue;
+    for (int k = 0; k < MCW_TR_CHECKS; k++) {
+      char check[64];
+      snprintf(check, sizeof(check), ",check=\"%s\"",
+               mcw_tr_name((enum mcw_tr_check)k));
+      series(c->b, name, &c->snaps[i], check, v_int(c->snaps[i].ts.tr[k]));
+    }
+  }
+}
+
+static struct value read_mdi_df(const struct snap *s) {
+  return s->ts.has_mdi ? v_real(s->ts.df_ms / 1e3) : v_none;
+}
+
+static struct value read_mdi_mlr(const struct snap *s) {
+  return s->ts.has_mdi ? v_real(s->ts.mlr) : v_none;
 }
 
 /* Per-sender series, only when the scrape asks (?senders=1). */
@@ -371,6 +388,14 @@ static const struct metric metrics[] = {
     {"mcwatch_tr101290_errors_total", "counter",
      "ETSI TR 101 290 errors in MPEG-TS streams, by check.", NULL,
      write_tr101290, false},
+    {"mcwatch_mdi_delay_factor_seconds", "gauge",
+     "RFC 4445 delay factor of the group's TS stream over the last whole "
+     "second (the worst among its senders).",
+     read_mdi_df, NULL, false},
+    {"mcwatch_mdi_media_loss_rate", "gauge",
+     "RFC 4445 media loss rate: TS packets lost per second over the last "
+     "whole second (the worst among its senders).",
+     read_mdi_mlr, NULL, false},
     {"mcwatch_sender_packets_received_total", "counter",
      "Datagrams received from one sender (with ?senders=1).", NULL,
      write_sender_packets, true},

@@ -46,8 +46,8 @@ for size in default 1316 1000; do
     fail "$size: $(grep summary "$dir/out.$size")"
 done
 # Per sender: stats lines, once more with one size and an interval.
-"$MCWATCH" --headless --stats-only --interval 2.5 -d 3.2 239.1.2.49:5000%lo \
-  >"$dir/out.stats" 2>"$dir/err" &
+"$MCWATCH" --headless --stats-only --interval 2.5 -d 4.5 --metrics 127.0.0.1:19464 \
+  239.1.2.49:5000%lo >"$dir/out.stats" 2>"$dir/err" &
 pid=$!
 wait_for_line "$dir/out.stats" 5 '"event":"join"' || fail "no join: $(cat "$dir/err")"
 timeout 30 ffmpeg -hide_banner -loglevel error -re \
@@ -55,6 +55,16 @@ timeout 30 ffmpeg -hide_banner -loglevel error -re \
   -t 3 -c:v mpeg2video -b:v 300k -c:a mp2 -muxrate 800k -pcr_period 20 \
   -metadata service_name=stats -f mpegts \
   "udp://239.1.2.49:5000?ttl=1&localaddr=127.0.0.1" || fail "ffmpeg (stats)"
+# The same checks on /metrics: every TR 101 290 check at 0, and MDI.
+if command -v curl >/dev/null; then
+  curl -s http://127.0.0.1:19464/metrics >"$dir/metrics" || fail "no /metrics"
+  [ "$(grep -c '^mcwatch_tr101290_errors_total{.*} 0$' "$dir/metrics")" = 12 ] ||
+    fail "metrics: not 12 TR 101 290 checks at 0: $(grep tr101290 "$dir/metrics")"
+  grep -q '^mcwatch_mdi_media_loss_rate{.*} 0$' "$dir/metrics" ||
+    fail "metrics: no MDI media loss rate: $(grep mdi "$dir/metrics")"
+  grep -q '^mcwatch_mdi_delay_factor_seconds{.*label="stats"' "$dir/metrics" ||
+    fail "metrics: no MDI delay factor with the service name as label"
+fi
 wait $pid || fail "receiver exit status $? (stats)"
 pid=
 s=$(jq -c 'select(.event=="stats") | .by_sender[0]' "$dir/out.stats" | tail -1)

@@ -95,7 +95,13 @@ static const struct mcw_metrics_build build = {"1.2.3", "1.44.2", "6.4",
          "drops), else 0.")
 #define TR101290                                                               \
   FAMILY("mcwatch_tr101290_errors_total", "counter",                           \
-         "ETSI TR 101 290 errors in MPEG-TS streams, by check.")
+         "ETSI TR 101 290 errors in MPEG-TS streams, by check.")               \
+  FAMILY("mcwatch_mdi_delay_factor_seconds", "gauge",                          \
+         "RFC 4445 delay factor of the group's TS stream over the last whole " \
+         "second (the worst among its senders).")                              \
+  FAMILY("mcwatch_mdi_media_loss_rate", "gauge",                               \
+         "RFC 4445 media loss rate: TS packets lost per second over the last " \
+         "whole second (the worst among its senders).")
 
 static struct mcw_group *make_group(const char *text, const char *label) {
   struct mcw_endpoint ep;
