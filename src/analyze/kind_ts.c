@@ -13,6 +13,7 @@
  * sync bytes 12 bytes in), while aligned TS is held as before.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "mcwatch/json.h"
 #include "mcwatch/tr101290.h"
@@ -246,9 +247,16 @@ void mcw_an_ts_text(const struct mcw_ts *t, char *buf, size_t n) {
     p1 += tr_count(t, (enum mcw_tr_check)c);
   for (int c = MCW_TR_TRANSPORT; c < MCW_TR_CHECKS; c++)
     p2 += tr_count(t, (enum mcw_tr_check)c);
-  snprintf(buf, n, "TR 101 290 P1 %llu P2 %llu%s%s", (unsigned long long)p1,
-           (unsigned long long)p2, t->tr->has_service ? " " : "",
-           t->tr->has_service ? t->tr->service : "");
+  char mdi[48] = "";
+  const struct mcw_mdi *m = &t->tr->mdi;
+  if (m->has_df && m->has_mlr) /* RFC 4445's "DF:MLR" */
+    snprintf(mdi, sizeof(mdi), "  MDI %.1f:%.0f", m->df_ms, m->mlr);
+  snprintf(buf, n, "TR 101 290 P1 %llu P2 %llu%s%s%s%s", (unsigned long long)p1,
+           (unsigned long long)p2, mdi, t->tr->has_service ? "  service " : "",
+           t->tr->has_service ? t->tr->service : "",
+           t->tr->has_service && t->tr->provider[0] ? " / " : "");
+  if (t->tr->has_service && t->tr->provider[0] != '\0')
+    snprintf(buf + strlen(buf), n - strlen(buf), "%s", t->tr->provider);
 }
 
 const struct mcw_analyzer mcw_an_ts = {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "mcwatch/escape.h"
+#include "mcwatch/analyzer.h"
 #include "mcwatch/fmt.h"
 #include "mcwatch/probe.h"
 #include "mcwatch/stream.h"
@@ -550,6 +551,19 @@ static void draw_senders(struct tui *t, struct ui_pane *p, int y, int x, int h,
     }
     move(y + 1 + row++, x);
     ui_put(stdscr, buf, w);
+    /* The analyzer's line (TS: TR 101 290, service, MDI) below its sender,
+       when a row is free; its text came off the wire: escaped. */
+    mcw_stream_text(&s->stream, buf, sizeof(buf));
+    if (buf[0] != '\0' && row < h - 1 &&
+        (i + 1 == g->senders.count || row < h - 2)) {
+      char esc[MCW_ESC_MAX(sizeof(buf))];
+      ui_escape(t, (const uint8_t *)buf, strlen(buf), esc, sizeof(esc));
+      move(y + 1 + row++, x);
+      attron(ui_attr(t, UI_C_DIM));
+      ui_put(stdscr, "      ", w);
+      ui_put(stdscr, esc, w - 6);
+      attroff(ui_attr(t, UI_C_DIM));
+    }
   }
   if (hidden > 0 || g->senders.overflow_packets > 0) {
     char n1[32];
@@ -581,7 +595,8 @@ void ui_pane_draw(struct tui *t, struct ui_pane *p, int y, int x, int h, int w,
     return;
   draw_spark(t, g, y + 2, x, w);
   /* The sender table takes what it needs, up to a third of the rest. */
-  nsend = (int)g->senders.count + 1 + (g->senders.overflow_packets > 0);
+  nsend = (int)g->senders.count + 1 + (g->senders.overflow_packets > 0) +
+          (int)st.health.ts_senders; /* a line of TS checks each */
   if (h - 3 >= 10) {
     send_h = nsend < 2 ? 2 : nsend;
     if (send_h > (h - 3) / 3)
