@@ -68,6 +68,8 @@ struct mcw_igmp_link {
   int family;         /* AF_INET: IGMP; AF_INET6: MLD */
   int64_t watch_mono; /* when watching began */
   bool ssm_joined;    /* source-specific groups joined here */
+  bool live;          /* heard through a raw socket; false: unknown */
+  int kernel_version; /* querier version in /proc/net/igmp; 0: none */
   /* The elected querier. */
   bool have_querier;
   struct mcw_addr querier;
@@ -143,6 +145,13 @@ const char *mcw_igmp_link_status(const struct mcw_igmp_link *l, int64_t mono_ns,
 /* Other hosts that reported group within the membership interval. */
 size_t mcw_igmp_link_others(const struct mcw_igmp_link *l,
                             const struct mcw_addr *group, int64_t mono_ns);
+
+/*
+ * The querier version the kernel recorded for ifname in text, the contents
+ * of /proc/net/igmp ("V1", "V2", "V3" after the device's count): 1 to 3,
+ * or 0 when the device is not listed. V3 also means "none heard".
+ */
+int mcw_igmp_proc_version(const char *text, const char *ifname);
 
 /* "no-querier", "old-version", "change". */
 const char *mcw_querier_alarm_name(enum mcw_querier_alarm k);

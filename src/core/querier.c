@@ -257,10 +257,12 @@ unsigned mcw_igmp_link_alarms(struct mcw_igmp_link *l, int64_t mono_ns,
                               int64_t wall_ns, mcw_querier_fn fn, void *ctx) {
   char why[240];
   double age = mcw_igmp_link_age_s(l, mono_ns);
-  bool none = l->have_querier ? age > l->qi_s + l->max_resp_s
-                              : age > mcw_igmp_link_oqpi_s(l);
-  bool old = l->have_querier && l->ssm_joined &&
-             l->version < (l->family == AF_INET ? 3 : 2);
+  bool none = !l->live          ? false
+              : l->have_querier ? age > l->qi_s + l->max_resp_s
+                                : age > mcw_igmp_link_oqpi_s(l);
+  int version = l->have_querier ? l->version : l->kernel_version;
+  bool old =
+      version != 0 && l->ssm_joined && version < (l->family == AF_INET ? 3 : 2);
   double hold =
       2 * l->qi_s < CHANGE_HOLD_MIN_S ? CHANGE_HOLD_MIN_S : 2 * l->qi_s;
 
@@ -268,7 +270,11 @@ unsigned mcw_igmp_link_alarms(struct mcw_igmp_link *l, int64_t mono_ns,
   judge(l, MCW_QUERIER_NONE, none, why, mono_ns, wall_ns, fn, ctx);
   if (old) {
     char who[90];
-    querier_words(l->family, &l->querier, l->version, who, sizeof(who));
+    if (l->have_querier)
+      querier_words(l->family, &l->querier, version, who, sizeof(who));
+    else
+      snprintf(who, sizeof(who), "an %s (as the kernel recorded it)",
+               mcw_igmp_version_name(l->family, version));
     snprintf(why, sizeof(why),
              "%s querier while source-specific groups are joined: hosts fall "
              "back to reports that cannot name sources",
@@ -299,6 +305,12 @@ const char *mcw_igmp_link_status(const struct mcw_igmp_link *l, int64_t mono_ns,
                left);
     else
       snprintf(buf, len, "NO QUERIER %.0fs: snooping has stopped", age);
+  } else if (!l->live) {
+    if (l->kernel_version != 0 && l->kernel_version < 3)
+      snprintf(buf, len, "querier: kernel saw %s (no raw socket)",
+               mcw_igmp_version_name(l->family, l->kernel_version));
+    else
+      snprintf(buf, len, "querier: unknown (no raw socket)");
   } else if (!l->have_querier) {
     snprintf(buf, len, "querier: none heard yet (%.0fs)", age);
   } else {
@@ -323,4 +335,31 @@ size_t mcw_igmp_link_others(const struct mcw_igmp_link *l,
       n++;
   }
   return n;
+}
+
+int mcw_igmp_proc_version(const char *text, const char *ifname) {
+  const char *p = text;
+  size_t n = strlen(ifname);
+
+  /* Device lines: "IDX\tNAME      :   COUNT      V3"; group lines start
+   * with a tab. */
+  while (p != NULL && *p != '\0') {
+    const char *end = strchr(p, '\n'), *q = p;
+    char v;
+
+    if (*q >= '0' && *q <= '9') {
+      while (*q >= '0' && *q <= '9')
+        q++;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (strncmp(q, ifname, n) == 0 && (q[n] == ' ' || q[n] == ':')) {
+        const char *c = strchr(q + n, 'V');
+        if (c != NULL && (end == NULL || c < end) &&
+            ((v = c[1]) >= '1' && v <= '3'))
+          return v - '0';
+      }
+    }
+    p = end != NULL ? end + 1 : NULL;
+  }
+  return 0;
 }

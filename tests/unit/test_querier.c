@@ -66,6 +66,7 @@ static unsigned judge(double t) {
 
 static void reset(int family) {
   mcw_igmp_link_init(&L, "eth0", 2, family, 0);
+  L.live = true;
   events = 0;
 }
 
@@ -238,12 +239,43 @@ static void test_reporters(void **state) {
   assert_int_equal(L.leaves, 1);
 }
 
+/* Without a raw socket: no no-querier alarm (unknown), the kernel's
+ * version from /proc/net/igmp still judges source-specific joins. */
+static void test_proc_fallback(void **state) {
+  static const char text[] =
+      "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"
+      "1\tlo        :     1      V3\n"
+      "\t\t\t\t010000E0     1 0:00000000\t\t0\n"
+      "4\tveth0     :     2      V2\n"
+      "\t\t\t\t030201EF     1 0:00000000\t\t0\n"
+      "5\tveth00    :     2      V1\n";
+  char buf[160];
+  (void)state;
+  assert_int_equal(mcw_igmp_proc_version(text, "lo"), 3);
+  assert_int_equal(mcw_igmp_proc_version(text, "veth0"), 2);
+  assert_int_equal(mcw_igmp_proc_version(text, "veth00"), 1);
+  assert_int_equal(mcw_igmp_proc_version(text, "veth"), 0);
+  assert_int_equal(mcw_igmp_proc_version("", "lo"), 0);
+  assert_int_equal(mcw_igmp_proc_version("1\tlo :  1  V9\n", "lo"), 0);
+  reset(AF_INET);
+  L.live = false;
+  assert_int_equal(judge(1000), 0);
+  assert_string_equal(mcw_igmp_link_status(&L, 1000 * S, buf, sizeof(buf)),
+                      "querier: unknown (no raw socket)");
+  L.kernel_version = mcw_igmp_proc_version(text, "veth0");
+  L.ssm_joined = true;
+  assert_int_equal(judge(1001), 1u << MCW_QUERIER_VERSION);
+  assert_string_equal(mcw_igmp_link_status(&L, 1000 * S, buf, sizeof(buf)),
+                      "querier: kernel saw IGMPv2 (no raw socket)");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_v3_cliff),
       cmocka_unit_test(test_election),
       cmocka_unit_test(test_never_and_version),
       cmocka_unit_test(test_reporters),
+      cmocka_unit_test(test_proc_fallback),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
