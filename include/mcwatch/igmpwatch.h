@@ -20,10 +20,11 @@
 #define MCW_IGMPWATCH_LINKS 64
 
 struct mcw_igmpwatch_hooks {
-  /* Each message decoded on a watched link; flags from account. */
+  /* Each message decoded on a watched link (self: sent by this host);
+   * flags from mcw_igmp_link_account. */
   void (*on_message)(void *ctx, const struct mcw_igmp_link *l,
                      const struct mcw_igmp_msg *m, const struct mcw_addr *src,
-                     unsigned flags);
+                     bool self, unsigned flags);
   /* Each alarm raised or cleared. */
   void (*on_alarm)(void *ctx, const struct mcw_igmp_link *l,
                    const struct mcw_querier_event *ev);

@@ -14,6 +14,7 @@
 #include "mcwatch/endpoint.h"
 #include "mcwatch/engine.h"
 #include "mcwatch/httpd.h"
+#include "mcwatch/igmpwatch.h"
 #include "mcwatch/metrics.h"
 
 #define MCW_EXIT_OK 0
@@ -44,9 +45,10 @@ struct mcw_options {
   struct mcw_alarm_config alarm; /* --silence, --max-loss */
   bool ring_bell;                /* --bell: ring when an alarm is raised */
   bool mouse;                    /* TUI: clicks and wheel (--no-mouse) */
+  bool igmp;                     /* watch IGMP/MLD (--no-igmp turns off) */
   struct mcw_endpoint *endpoints;
   size_t nendpoints;
-  const char **files;      /* -f channel lists, in order */
+  const char **files; /* -f channel lists, in order */
   size_t nfiles;
   const char *config_path; /* the config file being read, for messages */
   char **owned;            /* option values copied from the config file */
@@ -79,6 +81,14 @@ struct mcw_session {
   /* Called for each alarm raised or cleared (after it is logged). */
   void (*on_alarm)(struct mcw_session *s, struct mcw_group *g,
                    const struct mcw_alarm_event *ev);
+  /* The IGMP/MLD watcher (NULL with --no-igmp), and its hooks: each
+   * message heard, each querier alarm raised or cleared. */
+  struct mcw_igmpwatch *igmp;
+  void (*on_igmp)(struct mcw_session *s, const struct mcw_igmp_link *l,
+                  const struct mcw_igmp_msg *m, const struct mcw_addr *src,
+                  bool self, unsigned flags);
+  void (*on_querier_alarm)(struct mcw_session *s, const struct mcw_igmp_link *l,
+                           const struct mcw_querier_event *ev);
   void *ctx;
 };
 

@@ -47,6 +47,22 @@ static void on_alarm_event(void *ctx, const struct mcw_alarm_event *ev) {
     a->s->on_alarm(a->s, a->g, ev);
 }
 
+/* The watcher follows the interfaces of the joined groups. */
+static void igmp_sync(struct mcw_session *s) {
+  if (s->igmp == NULL)
+    return;
+  mcw_igmpwatch_unmark(s->igmp);
+  for (size_t i = 0; i < mcw_engine_count(s->engine); i++) {
+    const struct mcw_group *g = mcw_engine_group(s->engine, i);
+    if (g->ep.ifindex == 0 ||
+        (g->state != MCW_GROUP_JOINED && g->state != MCW_GROUP_JOINING))
+      continue;
+    mcw_igmpwatch_want(s->igmp, g->ep.iface, g->ep.ifindex, g->ep.group.family,
+                       g->ep.source.family != 0);
+  }
+  mcw_igmpwatch_tick(s->igmp);
+}
+
 void mcw_session_alarms(struct mcw_session *s) {
   int64_t mono = mcw_mono_ns(), wall = mcw_wall_ns();
 
@@ -55,6 +71,28 @@ void mcw_session_alarms(struct mcw_session *s) {
     struct alarm_ctx a = {s, mcw_engine_group(s->engine, i)};
     mcw_group_alarms(a.g, &s->opt->alarm, mono, wall, on_alarm_event, &a);
   }
+  igmp_sync(s);
+}
+
+static void on_igmp_message(void *ctx, const struct mcw_igmp_link *l,
+                            const struct mcw_igmp_msg *m,
+                            const struct mcw_addr *src, bool self,
+                            unsigned flags) {
+  struct mcw_session *s = ctx;
+  if (s->on_igmp != NULL)
+    s->on_igmp(s, l, m, src, self, flags);
+}
+
+static void on_igmp_alarm(void *ctx, const struct mcw_igmp_link *l,
+                          const struct mcw_querier_event *ev) {
+  struct mcw_session *s = ctx;
+  if (s->on_querier_alarm != NULL)
+    s->on_querier_alarm(s, l, ev);
+}
+
+static void on_igmp_notice(void *ctx, const char *text) {
+  struct mcw_session *s = ctx;
+  mcw_engine_report(s->engine, MCW_EV_WARNING, -EPERM, text);
 }
 
 void mcw_session_alarms_forget(struct mcw_session *s, struct mcw_group *g) {
@@ -119,6 +157,11 @@ void mcw_session_init(struct mcw_session *s, struct mcw_options *o,
   uv_timer_init(&s->loop, &s->alarm_timer);
   s->alarm_timer.data = s;
   s->outages = mcw_xcalloc(1, sizeof(*s->outages));
+  if (o->igmp) {
+    struct mcw_igmpwatch_hooks h = {on_igmp_message, on_igmp_alarm,
+                                    on_igmp_notice, s};
+    s->igmp = mcw_igmpwatch_new(&s->loop, &h);
+  }
 }
 
 int mcw_session_start(struct mcw_session *s) {
@@ -144,6 +187,7 @@ int mcw_session_start(struct mcw_session *s) {
       }
     }
   }
+  igmp_sync(s); /* the raw sockets open (or the notice comes) at once */
   uv_timer_start(&s->alarm_timer, on_alarm_tick, ALARM_TICK_MS, ALARM_TICK_MS);
   if (o->duration > 0)
     uv_timer_start(&s->duration_timer, on_duration,
@@ -162,6 +206,8 @@ void mcw_session_stop(struct mcw_session *s, const char *reason) {
   mcw_engine_close(s->engine);
   mcw_httpd_close(s->httpd);
   s->httpd = NULL;
+  mcw_igmpwatch_close(s->igmp);
+  s->igmp = NULL;
   if (s->on_stop != NULL)
     s->on_stop(s);
   for (size_t i = 0; i < MCW_ARRAY_LEN(stop_signals); i++)
