@@ -115,14 +115,25 @@ static int render_metrics(void *ctx, bool senders, char **body, size_t *len) {
   struct mcw_group **groups = mcw_xcalloc(n ? n : 1, sizeof(*groups));
   struct mcw_metrics_input in = {groups,           n,       mcw_mono_ns(),
                                  s->start_wall_ns, senders, &build};
+  const struct mcw_igmp_link **links = NULL;
+  size_t nlinks = 0;
 
   mcw_app_build(&build);
+  if (s->igmp != NULL) {
+    size_t nl = mcw_igmpwatch_count(s->igmp);
+    links = mcw_xcalloc(nl ? nl : 1, sizeof(*links));
+    for (size_t i = 0; i < nl; i++)
+      links[i] = mcw_igmpwatch_link(s->igmp, i);
+    nlinks = nl;
+  }
   mcw_engine_refresh_drops(s->engine);
   for (size_t i = 0; i < n; i++)
     groups[i] = mcw_engine_group(s->engine, i);
   *len = mcw_metrics_render(&b, &in);
+  *len = mcw_metrics_render_igmp(&b, links, nlinks);
   *body = b.buf;
   free(groups);
+  free(links);
   return 0;
 }
 

@@ -23,7 +23,7 @@ ip -n sw link set br0 type bridge mcast_snooping 1 mcast_querier 1 \
 add_host rx 10.77.0.11 fd77::11
 add_host other 10.77.0.12 fd77::12
 out=$dir/rx.json
-ip netns exec rx "$MCWATCH" --headless --interval 0 239.1.2.3:5000%eth0 \
+ip netns exec rx "$MCWATCH" --headless --interval 0 --metrics 127.0.0.1:9477 239.1.2.3:5000%eth0 \
   232.1.1.1:5000@10.77.0.5%eth0 >"$out" 2>"$dir/rx.err" &
 pids+=($!)
 sel() { jq -c "select($1)" "$out" 2>/dev/null; }
@@ -61,4 +61,14 @@ for _ in $(seq 40); do [ "$(sel "$left" | wc -l)" -ge 1 ] && break; sleep 0.1; d
 n=$(sel '.event=="igmp" and .type=="report" and .from=="10.77.0.12" and (.group=="239.1.2.3" or any(.records[]?; .group=="239.1.2.3" and (.mode=="to_exclude" or .mode=="is_exclude")))' | wc -l)
 [ "$n" -ge 1 ] || fail "other host's join not seen"
 [ "$(sel '.event=="igmp" and .from=="10.77.0.11"' | wc -l)" = 0 ] || fail "own reports written"
+# The same figures as Prometheus series, which promtool accepts.
+ip netns exec rx curl -s --max-time 5 http://127.0.0.1:9477/metrics >"$dir/metrics" ||
+  fail "no /metrics"
+grep -q '^mcwatch_igmp_querier_info{iface="eth0",protocol="igmp",address="10.77.0.1",version="3"} 1$' "$dir/metrics" ||
+  fail "querier_info: $(grep mcwatch_igmp "$dir/metrics")"
+grep -q '^mcwatch_igmp_query_interval_seconds{iface="eth0",protocol="igmp"} 3$' "$dir/metrics" ||
+  fail "query interval: $(grep mcwatch_igmp "$dir/metrics")"
+if command -v promtool >/dev/null; then
+  promtool check metrics <"$dir/metrics" >"$dir/lint" 2>&1 || fail "promtool: $(cat "$dir/lint")"
+fi
 pass "bridge querier named as IGMPv2 (measured 3 s) then IGMPv3 (QQIC 3 s); old-version and change; $n reports of another host"
