@@ -287,6 +287,36 @@ static void on_event(void *ctx, const struct mcw_event *ev) {
     ui_status(t, level, "%s", ev->message);
 }
 
+/* A querier alarm raised or cleared: the status line and the bell. */
+static void on_querier_alarm(struct mcw_session *s,
+                             const struct mcw_igmp_link *l,
+                             const struct mcw_querier_event *ev) {
+  struct tui *t = s->ctx;
+  const char *proto = l->family == AF_INET6 ? "MLD" : "IGMP";
+
+  if (s->stopping)
+    return;
+  if (ev->raised) {
+    ui_status(t, ev->kind == MCW_QUERIER_CHANGE ? UI_WARN : UI_ERROR,
+              "ALARM %s %s: %s", l->iface, proto, ev->why);
+    if (t->opt->ring_bell && t->curses_on && ev->kind != MCW_QUERIER_CHANGE)
+      beep();
+  } else if (ev->kind != MCW_QUERIER_CHANGE) {
+    ui_status(t, UI_INFO, "cleared %s %s: %s", l->iface, proto,
+              mcw_querier_alarm_name(ev->kind));
+  }
+  t->dirty = true;
+}
+
+/* An IGMP/MLD message: the page and the pane headers change. */
+static void on_igmp(struct mcw_session *s, const struct mcw_igmp_link *l,
+                    const struct mcw_igmp_msg *m, const struct mcw_addr *src,
+                    bool self, unsigned flags) {
+  struct tui *t = s->ctx;
+  (void)l, (void)m, (void)src, (void)self, (void)flags;
+  t->dirty = true;
+}
+
 /* An alarm raised or cleared: the status line, the bell, the log. */
 static void on_alarm(struct mcw_session *s, struct mcw_group *g,
                      const struct mcw_alarm_event *ev) {
@@ -414,6 +444,7 @@ static unsigned handle_key(struct tui *t, struct ui_key k) {
   case UI_DOCTOR:
   case UI_OUTAGES:
   case UI_MESSAGES:
+  case UI_IGMP:
     return ui_modal_key(t, k);
   }
   return UI_NONE;
@@ -619,6 +650,8 @@ int mcw_run_tui(struct mcw_options *o) {
   mcw_session_init(&t->session, o, &hooks);
   t->session.on_stop = on_stop;
   t->session.on_alarm = on_alarm;
+  t->session.on_igmp = on_igmp;
+  t->session.on_querier_alarm = on_querier_alarm;
   t->session.ctx = t;
   uv_poll_init(&t->session.loop, &t->stdin_poll, 0);
   t->stdin_poll.data = t;
