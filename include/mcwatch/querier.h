@@ -55,9 +55,10 @@ enum mcw_qi_source {
 struct mcw_igmp_reporter {
   struct mcw_addr group, host;
   int version;
-  uint8_t mode; /* v3 record type; MODE_IS_EXCLUDE for v1/v2 joins */
-  bool left;    /* its latest word was a leave */
-  bool self;    /* sent by this host */
+  uint8_t mode;   /* v3 record type; MODE_IS_EXCLUDE for v1/v2 joins */
+  bool left;      /* its latest word was a leave */
+  bool self;      /* sent by this host */
+  bool anonymous; /* from 0.0.0.0 or ::: not told apart from others */
   uint64_t reports;
   int64_t last_mono, last_wall;
 };
@@ -69,6 +70,7 @@ struct mcw_igmp_link {
   int64_t watch_mono; /* when watching began */
   bool ssm_joined;    /* source-specific groups joined here */
   bool live;          /* heard through a raw socket; false: unknown */
+  bool loopback;      /* a loopback interface: every report is this host's */
   int kernel_version; /* querier version in /proc/net/igmp; 0: none */
   /* The elected querier. */
   bool have_querier;

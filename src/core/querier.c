@@ -154,10 +154,14 @@ static void heard(struct mcw_igmp_link *l, const struct mcw_addr *group,
                   const struct mcw_addr *src, int version, uint8_t mode,
                   bool left, bool self, int64_t mono_ns, int64_t wall_ns) {
   struct mcw_igmp_reporter *r = reporter(l, group, src);
+  static const uint8_t zero[16];
+  /* No address: a host that has none yet, never told apart from others. */
+  bool nobody = memcmp(src->bytes, zero, src->family == AF_INET ? 4 : 16) == 0;
   r->version = version;
   r->mode = mode;
   r->left = left;
-  r->self = self;
+  r->self = self || l->loopback;
+  r->anonymous = nobody;
   r->reports++;
   r->last_mono = mono_ns;
   r->last_wall = wall_ns;
@@ -330,7 +334,8 @@ size_t mcw_igmp_link_others(const struct mcw_igmp_link *l,
 
   for (size_t i = 0; i < l->nrep; i++) {
     const struct mcw_igmp_reporter *r = &l->rep[i];
-    if (!r->self && !r->left && mcw_addr_same_host(&r->group, group) &&
+    if (!r->self && !r->left && !r->anonymous &&
+        mcw_addr_same_host(&r->group, group) &&
         (double)(mono_ns - r->last_mono) / NS <= window)
       n++;
   }

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -89,6 +90,20 @@ static bool is_self(struct mcw_igmpwatch *w, const struct mcw_addr *a) {
   return false;
 }
 
+/* True when the interface named name is a loopback one. */
+static bool is_loopback(const char *name) {
+  struct ifaddrs *ifa, *i;
+  bool lo = false;
+
+  if (getifaddrs(&ifa) != 0)
+    return false;
+  for (i = ifa; i != NULL; i = i->ifa_next)
+    if (strcmp(i->ifa_name, name) == 0 && (i->ifa_flags & IFF_LOOPBACK))
+      lo = true;
+  freeifaddrs(ifa);
+  return lo;
+}
+
 static struct mcw_igmp_link *find(struct mcw_igmpwatch *w, unsigned ifindex,
                                   int family) {
   for (size_t i = 0; i < w->nlinks; i++)
@@ -122,7 +137,7 @@ static void one(struct mcw_igmpwatch *w, int family, size_t n,
     w->bad++;
     return;
   }
-  bool self = is_self(w, &src);
+  bool self = is_self(w, &src) || l->loopback;
   unsigned flags =
       mcw_igmp_link_account(l, &m, &src, self, mcw_mono_ns(), mcw_wall_ns());
   if (w->hooks.on_message != NULL)
@@ -254,6 +269,7 @@ struct mcw_igmp_link *mcw_igmpwatch_want(struct mcw_igmpwatch *w,
     if (!s->tried)
       open_sock(w, family);
     l->live = s->fd >= 0;
+    l->loopback = is_loopback(iface);
     if (l->live)
       join_report_groups(w, l);
   }

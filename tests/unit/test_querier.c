@@ -222,6 +222,15 @@ static void test_reporters(void **state) {
   assert_int_equal(L.leaves, 1);
   assert_int_equal(mcw_igmp_link_others(&L, &g, 21 * S), 1);
   assert_int_equal(mcw_igmp_link_others(&L, &g, 263 * S), 0);
+  /* A report from 0.0.0.0 (a host without an address) is nobody's. */
+  report("0.0.0.0", "239.1.2.3", 3, false, 22);
+  assert_int_equal(mcw_igmp_link_others(&L, &g, 23 * S), 1);
+  /* On a loopback interface every report is this host's. */
+  L.loopback = true;
+  report("127.0.0.1", "239.7.7.7", 2, false, 24);
+  struct mcw_addr g7 = A("239.7.7.7");
+  assert_int_equal(mcw_igmp_link_others(&L, &g7, 25 * S), 0);
+  L.loopback = false;
   /* 300 hosts: the table stays bounded, the newest are kept. */
   for (int i = 0; i < 300; i++) {
     char a[32];
