@@ -125,6 +125,7 @@ struct mcw_doctor_options {
   size_t ngroups;     /* groups being checked together */
   bool join;          /* join briefly to check the kernel's membership */
   const char *procfs; /* "/proc", or a test tree */
+  double listen_s;    /* wait this long for an IGMP/MLD query; 0: don't */
 };
 
 /* Fills opts with the defaults. */
@@ -137,5 +138,13 @@ void mcw_doctor_options_default(struct mcw_doctor_options *opts);
 int mcw_doctor_run(const struct mcw_endpoint *ep,
                    const struct mcw_doctor_options *opts,
                    struct mcw_doctor_report *r);
+/*
+ * The querier check (src/net/doctor_querier.c): listens on ep's interface
+ * for a general query for up to opts->listen_s seconds and reads the
+ * querier version the kernel recorded; adds one "querier" check to r.
+ */
+void mcw_doctor_check_querier(const struct mcw_endpoint *ep,
+                              const struct mcw_doctor_options *opts,
+                              struct mcw_doctor_report *r);
 
 #endif

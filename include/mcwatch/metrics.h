@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 struct mcw_group;
+struct mcw_igmp_link;
 
 #define MCW_METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -49,6 +50,14 @@ struct mcw_metrics_input {
  */
 size_t mcw_metrics_render(struct mcw_metrics_buf *out,
                           const struct mcw_metrics_input *in);
+
+/*
+ * Appends the mcwatch_igmp_* series of the IGMP/MLD watcher's n links to
+ * out (after mcw_metrics_render). Returns the length in bytes.
+ */
+size_t mcw_metrics_render_igmp(struct mcw_metrics_buf *out,
+                               const struct mcw_igmp_link *const *links,
+                               size_t n);
 
 /* Frees the buffer and zeroes it. */
 void mcw_metrics_buf_free(struct mcw_metrics_buf *b);

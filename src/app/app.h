@@ -15,6 +15,7 @@
 #include "mcwatch/engine.h"
 #include "mcwatch/httpd.h"
 #include "mcwatch/iface.h"
+#include "mcwatch/igmpwatch.h"
 #include "mcwatch/metrics.h"
 #include "mcwatch/sapdir.h"
 
@@ -46,9 +47,10 @@ struct mcw_options {
   struct mcw_alarm_config alarm; /* --silence, --max-loss */
   bool ring_bell;                /* --bell: ring when an alarm is raised */
   bool mouse;                    /* TUI: clicks and wheel (--no-mouse) */
+  bool igmp;                     /* watch IGMP/MLD (--no-igmp turns off) */
   struct mcw_endpoint *endpoints;
   size_t nendpoints;
-  const char **files;      /* -f channel lists, in order */
+  const char **files; /* -f channel lists, in order */
   size_t nfiles;
   const char *config_path; /* the config file being read, for messages */
   char **owned;            /* option values copied from the config file */
@@ -90,6 +92,14 @@ struct mcw_session {
   /* Called for each SAP session announced, deleted or expired (--sap). */
   void (*on_sap)(struct mcw_session *s, const struct mcw_sap_session *ss,
                  enum mcw_sap_state st);
+  /* The IGMP/MLD watcher (NULL with --no-igmp), and its hooks: each
+   * message heard, each querier alarm raised or cleared. */
+  struct mcw_igmpwatch *igmp;
+  void (*on_igmp)(struct mcw_session *s, const struct mcw_igmp_link *l,
+                  const struct mcw_igmp_msg *m, const struct mcw_addr *src,
+                  bool self, unsigned flags);
+  void (*on_querier_alarm)(struct mcw_session *s, const struct mcw_igmp_link *l,
+                           const struct mcw_querier_event *ev);
   void *ctx;
 };
 

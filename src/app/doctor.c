@@ -17,13 +17,14 @@
 #include "mcwatch/doctor.h"
 #include "mcwatch/ifscan.h"
 
-enum { OPT_JSON = 256, OPT_RCVBUF, OPT_NO_JOIN };
+enum { OPT_JSON = 256, OPT_RCVBUF, OPT_NO_JOIN, OPT_LISTEN };
 
 static const struct option doctor_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"iface", required_argument, NULL, 'i'},
     {"rcvbuf", required_argument, NULL, OPT_RCVBUF},
     {"no-join", no_argument, NULL, OPT_NO_JOIN},
+    {"listen", required_argument, NULL, OPT_LISTEN},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -48,6 +49,11 @@ static void doctor_usage(FILE *f) {
         "      --rcvbuf BYTES   receive buffer to check against rmem_max\n"
         "                       (default 4194304)\n"
         "      --no-join        skip the brief join (membership check)\n"
+        "      --listen S       wait up to S seconds for an IGMP/MLD query\n"
+        "                       on the interface (CAP_NET_RAW): who queries,\n"
+        "                       how often, and its version against a\n"
+        "                       source-specific join (default 0: only the\n"
+        "                       version the kernel recorded)\n"
         "  -h, --help           show this help\n"
         "\n"
         "Exit status: 0 nothing failed, 1 a check failed, 2 usage error.\n"
@@ -108,6 +114,9 @@ int mcw_run_doctor(int argc, char **argv) {
       break;
     case OPT_NO_JOIN:
       opts.join = false;
+      break;
+    case OPT_LISTEN:
+      opts.listen_s = mcw_cli_decimal("--listen", optarg, 0, 3600, true);
       break;
     case 'h':
       doctor_usage(stdout);

@@ -21,6 +21,7 @@
 #include "mcwatch/jsonl.h"
 #include "mcwatch/msock.h"
 #include "mcwatch/sapjson.h"
+#include "mcwatch/igmpjson.h"
 #include "output.h"
 
 struct headless {
@@ -186,6 +187,37 @@ static void on_sap(struct mcw_session *s, const struct mcw_sap_session *ss,
   drain_as(h, false);
 }
 
+/* An IGMP/MLD message heard, and the querier when it changed; the host's
+ * own reports are not written (docs/JSON.md). */
+static void on_igmp(struct mcw_session *s, const struct mcw_igmp_link *l,
+                    const struct mcw_igmp_msg *m, const struct mcw_addr *src,
+                    bool self, unsigned flags) {
+  struct headless *h = s->ctx;
+
+  if (self && m->type != MCW_IGMP_QUERY)
+    return;
+  drain(h);
+  mcw_jsonl_igmp(&h->json, l, m, src, self, mcw_wall_ns());
+  mcw_json_end_line(&h->json);
+  if (flags & MCW_IGMP_NEW_QUERIER) {
+    mcw_jsonl_querier(&h->json, l, mcw_wall_ns());
+    mcw_json_end_line(&h->json);
+  }
+  drain_as(h, false);
+}
+
+/* A querier alarm raised or cleared. */
+static void on_querier_alarm(struct mcw_session *s,
+                             const struct mcw_igmp_link *l,
+                             const struct mcw_querier_event *ev) {
+  struct headless *h = s->ctx;
+
+  drain(h);
+  mcw_jsonl_querier_alarm(&h->json, l, ev, mcw_wall_ns());
+  mcw_json_end_line(&h->json);
+  drain_as(h, false);
+}
+
 /* An event of mcwatch's own (not the engine's). */
 static void report(struct headless *h, enum mcw_event_type type,
                    const char *message) {
@@ -342,6 +374,8 @@ int mcw_run_headless(struct mcw_options *o) {
   h.session.on_stop = on_stop;
   h.session.on_alarm = on_alarm;
   h.session.on_sap = on_sap;
+  h.session.on_igmp = on_igmp;
+  h.session.on_querier_alarm = on_querier_alarm;
   h.session.ctx = &h;
   mcw_output_init(&h.out, &h.session.loop);
   h.out.on_error = on_output_error;

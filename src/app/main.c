@@ -44,6 +44,7 @@ enum {
   OPT_BELL,
   OPT_NO_BELL,
   OPT_NO_MOUSE,
+  OPT_NO_IGMP,
   OPT_METRICS,
   OPT_CLOCK,
   OPT_SAP,
@@ -75,6 +76,7 @@ static const struct option long_options[] = {
     {"bell", no_argument, NULL, OPT_BELL},
     {"no-bell", no_argument, NULL, OPT_NO_BELL},
     {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+    {"no-igmp", no_argument, NULL, OPT_NO_IGMP},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"sap", no_argument, NULL, OPT_SAP},
     {"sap-timeout", required_argument, NULL, OPT_SAP_TIMEOUT},
@@ -146,6 +148,8 @@ static void usage(FILE *f) {
       "      --bell, --no-bell     ring the terminal bell when an alarm is "
       "raised\n"
       "      --no-mouse            do not read the mouse in the screen UI\n"
+      "      --no-igmp             do not watch IGMP/MLD queriers and reports\n"
+      "                            (a raw socket: needs CAP_NET_RAW)\n"
       "      --config FILE         read defaults and keys from FILE (default\n"
       "                            $XDG_CONFIG_HOME/mcwatch/config or\n"
       "                            ~/.config/mcwatch/config)\n"
@@ -355,6 +359,9 @@ static void apply_option(struct mcw_options *o, int c, const char *arg) {
   case OPT_NO_MOUSE:
     o->mouse = false;
     break;
+  case OPT_NO_IGMP:
+    o->igmp = false;
+    break;
   case OPT_METRICS: {
     char err[256];
     if (mcw_httpd_parse_listen(arg, &o->metrics_listen, err, sizeof(err)) < 0)
@@ -520,6 +527,7 @@ int main(int argc, char **argv) {
   mcw_engine_config_default(&o.engine);
   mcw_alarm_config_default(&o.alarm);
   o.mouse = true;
+  o.igmp = true;
 
   opterr = 0;
   mcw_cli_long_options(long_options);

@@ -49,6 +49,22 @@ static void on_alarm_event(void *ctx, const struct mcw_alarm_event *ev) {
     a->s->on_alarm(a->s, a->g, ev);
 }
 
+/* The watcher follows the interfaces of the joined groups. */
+static void igmp_sync(struct mcw_session *s) {
+  if (s->igmp == NULL)
+    return;
+  mcw_igmpwatch_unmark(s->igmp);
+  for (size_t i = 0; i < mcw_engine_count(s->engine); i++) {
+    const struct mcw_group *g = mcw_engine_group(s->engine, i);
+    if (g->ep.ifindex == 0 ||
+        (g->state != MCW_GROUP_JOINED && g->state != MCW_GROUP_JOINING))
+      continue;
+    mcw_igmpwatch_want(s->igmp, g->ep.iface, g->ep.ifindex, g->ep.group.family,
+                       g->ep.source.family != 0);
+  }
+  mcw_igmpwatch_tick(s->igmp);
+}
+
 void mcw_session_alarms(struct mcw_session *s) {
   int64_t mono = mcw_mono_ns(), wall = mcw_wall_ns();
 
@@ -63,6 +79,28 @@ void mcw_session_alarms(struct mcw_session *s) {
       mcw_label_set(a.g->ep.label, service, strlen(service));
     mcw_group_alarms(a.g, &s->opt->alarm, mono, wall, on_alarm_event, &a);
   }
+  igmp_sync(s);
+}
+
+static void on_igmp_message(void *ctx, const struct mcw_igmp_link *l,
+                            const struct mcw_igmp_msg *m,
+                            const struct mcw_addr *src, bool self,
+                            unsigned flags) {
+  struct mcw_session *s = ctx;
+  if (s->on_igmp != NULL)
+    s->on_igmp(s, l, m, src, self, flags);
+}
+
+static void on_igmp_alarm(void *ctx, const struct mcw_igmp_link *l,
+                          const struct mcw_querier_event *ev) {
+  struct mcw_session *s = ctx;
+  if (s->on_querier_alarm != NULL)
+    s->on_querier_alarm(s, l, ev);
+}
+
+static void on_igmp_notice(void *ctx, const char *text) {
+  struct mcw_session *s = ctx;
+  mcw_engine_report(s->engine, MCW_EV_WARNING, -EPERM, text);
 }
 
 void mcw_session_alarms_forget(struct mcw_session *s, struct mcw_group *g) {
@@ -88,14 +126,25 @@ static int render_metrics(void *ctx, bool senders, char **body, size_t *len) {
   struct mcw_group **groups = mcw_xcalloc(n ? n : 1, sizeof(*groups));
   struct mcw_metrics_input in = {groups,           n,       mcw_mono_ns(),
                                  s->start_wall_ns, senders, &build};
+  const struct mcw_igmp_link **links = NULL;
+  size_t nlinks = 0;
 
   mcw_app_build(&build);
+  if (s->igmp != NULL) {
+    size_t nl = mcw_igmpwatch_count(s->igmp);
+    links = mcw_xcalloc(nl ? nl : 1, sizeof(*links));
+    for (size_t i = 0; i < nl; i++)
+      links[i] = mcw_igmpwatch_link(s->igmp, i);
+    nlinks = nl;
+  }
   mcw_engine_refresh_drops(s->engine);
   for (size_t i = 0; i < n; i++)
     groups[i] = mcw_engine_group(s->engine, i);
   *len = mcw_metrics_render(&b, &in);
+  *len = mcw_metrics_render_igmp(&b, links, nlinks);
   *body = b.buf;
   free(groups);
+  free(links);
   return 0;
 }
 
@@ -130,6 +179,11 @@ void mcw_session_init(struct mcw_session *s, struct mcw_options *o,
   uv_timer_init(&s->loop, &s->alarm_timer);
   s->alarm_timer.data = s;
   s->outages = mcw_xcalloc(1, sizeof(*s->outages));
+  if (o->igmp) {
+    struct mcw_igmpwatch_hooks h = {on_igmp_message, on_igmp_alarm,
+                                    on_igmp_notice, s};
+    s->igmp = mcw_igmpwatch_new(&s->loop, &h);
+  }
 }
 
 int mcw_session_start(struct mcw_session *s) {
@@ -156,6 +210,7 @@ int mcw_session_start(struct mcw_session *s) {
       }
     }
   }
+  igmp_sync(s); /* the raw sockets open (or the notice comes) at once */
   uv_timer_start(&s->alarm_timer, on_alarm_tick, ALARM_TICK_MS, ALARM_TICK_MS);
   if (o->duration > 0)
     uv_timer_start(&s->duration_timer, on_duration,
@@ -174,6 +229,8 @@ void mcw_session_stop(struct mcw_session *s, const char *reason) {
   mcw_engine_close(s->engine);
   mcw_httpd_close(s->httpd);
   s->httpd = NULL;
+  mcw_igmpwatch_close(s->igmp);
+  s->igmp = NULL;
   if (s->on_stop != NULL)
     s->on_stop(s);
   for (size_t i = 0; i < MCW_ARRAY_LEN(stop_signals); i++)

@@ -607,6 +607,7 @@ int mcw_doctor_run(const struct mcw_endpoint *ep,
   check_membership(&c);
   check_limits(&c);
   check_firewall(&c);
+  mcw_doctor_check_querier(c.ep, opts, r);
   mcw_iface_list_free(&list);
   return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "mcwatch/analyzer.h"
 #include "mcwatch/common.h"
 #include "mcwatch/group.h"
+#include "mcwatch/querier.h"
 
 /* Probe one-way delay buckets, in seconds and in nanoseconds. */
 static const char *const delay_le[] = {
@@ -429,6 +431,72 @@ static void write_build(struct mcw_metrics_buf *b,
   putf(b, "mcwatch_start_time_seconds %.3f\n", (double)in->start_wall_ns / 1e9);
   head(b, "mcwatch_groups", "gauge", "Groups watched (in any state).");
   putf(b, "mcwatch_groups %zu\n", in->ngroups);
+}
+
+/* Labels of an IGMP/MLD link: iface, protocol. */
+static void igmp_labels(struct mcw_metrics_buf *b, const char *name,
+                        const struct mcw_igmp_link *l) {
+  puts_(b, name);
+  put(b, "{", 1);
+  label(b, "iface", l->iface, false);
+  label(b, "protocol", l->family == AF_INET6 ? "mld" : "igmp", true);
+}
+
+size_t mcw_metrics_render_igmp(struct mcw_metrics_buf *b,
+                               const struct mcw_igmp_link *const *links,
+                               size_t n) {
+  static const struct {
+    const char *name, *type, *help;
+  } m[] = {
+      {"mcwatch_igmp_queries_received_total", "counter",
+       "IGMP/MLD queries heard on the interface (general and specific)."},
+      {"mcwatch_igmp_reports_received_total", "counter",
+       "IGMP/MLD reports heard on the interface, this host's included."},
+      {"mcwatch_igmp_leaves_received_total", "counter",
+       "IGMPv2 leaves and MLDv1 dones heard on the interface."},
+      {"mcwatch_igmp_last_query_timestamp_seconds", "gauge",
+       "Wall-clock time of the last general query (absent until one)."},
+      {"mcwatch_igmp_query_interval_seconds", "gauge",
+       "The querier's query interval (QQIC, else measured; absent until a "
+       "querier is heard)."},
+      {"mcwatch_igmp_querier_info", "gauge",
+       "The elected querier's address and version; always 1."},
+      {"mcwatch_igmp_alarm_active", "gauge",
+       "1 while the querier alarm (no-querier, old-version, change) is "
+       "raised on the interface, else 0."},
+  };
+  char a[MCW_ADDRSTRLEN], v[16];
+
+  for (size_t k = 0; k < MCW_ARRAY_LEN(m); k++) {
+    head(b, m[k].name, m[k].type, m[k].help);
+    for (size_t i = 0; i < n; i++) {
+      const struct mcw_igmp_link *l = links[i];
+      if (k >= 3 && k <= 5 && !l->have_querier)
+        continue;
+      if (k == 6) {
+        for (int j = 0; j < MCW_QUERIER_ALARMS; j++) {
+          igmp_labels(b, m[k].name, l);
+          label(b, "alarm", mcw_querier_alarm_name(j), true);
+          putf(b, "} %u\n", (l->raised >> j) & 1u);
+        }
+        continue;
+      }
+      igmp_labels(b, m[k].name, l);
+      if (k == 5) {
+        snprintf(v, sizeof(v), "%d", l->version);
+        label(b, "address", mcw_addr_format(&l->querier, a, sizeof(a)), true);
+        label(b, "version", v, true);
+      }
+      put(b, "}", 1);
+      write_value(b, k == 0   ? v_int(l->queries)
+                     : k == 1 ? v_int(l->reports)
+                     : k == 2 ? v_int(l->leaves)
+                     : k == 3 ? v_real((double)l->last_query_wall / 1e9)
+                     : k == 4 ? v_real(l->qi_s)
+                              : v_int(1));
+    }
+  }
+  return b->len;
 }
 
 size_t mcw_metrics_render(struct mcw_metrics_buf *out,

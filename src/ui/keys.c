@@ -179,6 +179,12 @@ static unsigned k_outages(struct tui *t, int key) {
   return UI_REDRAW;
 }
 
+static unsigned k_igmp(struct tui *t, int key) {
+  t->mode = UI_IGMP;
+  t->help_scroll = 0;
+  return UI_REDRAW;
+}
+
 static unsigned k_messages(struct tui *t, int key) {
   t->mode = UI_MESSAGES;
   t->help_scroll = INT32_MAX;
@@ -331,6 +337,13 @@ static struct ui_binding global_bindings[] = {
      "Show the sessions SAP announces (--sap); Enter there joins one.",
      k_sessions,
      NAME("sessions")},
+    {{'g'},
+     "g",
+     "IGMP",
+     "Show the IGMP/MLD page: queriers, their timers and alarms, who "
+     "reported each group.",
+     k_igmp,
+     NAME("igmp")},
     {{'w'},
      "w",
      "Rec",
@@ -662,7 +675,7 @@ unsigned ui_mouse(struct tui *t) {
           : (ev.bstate & BUTTON5_PRESSED) ? 3
                                           : 0;
   if (t->mode == UI_HELP || t->mode == UI_DOCTOR || t->mode == UI_OUTAGES ||
-      t->mode == UI_MESSAGES) {
+      t->mode == UI_MESSAGES || t->mode == UI_IGMP) {
     if (t->help_scroll == INT32_MAX)
       t->help_scroll = 1 << 20;
     t->help_scroll += wheel;

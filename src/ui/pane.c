@@ -231,6 +231,7 @@ static void draw_title(struct tui *t, struct mcw_group *g, int y, int x, int w,
     used += ui_put(stdscr, ": ", w - used);
     used += ui_put(stdscr, esc, w - used);
   }
+  used += ui_igmp_status(t, g, w - used - (t->paused ? 12 : 0));
   if (t->paused && w - used > 10) {
     move(y, x + w - 8);
     attron(ui_attr(t, UI_C_WARN) | A_REVERSE);

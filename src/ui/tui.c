@@ -302,6 +302,36 @@ static void on_sap(struct mcw_session *s, const struct mcw_sap_session *ss,
             ss->name, mcw_sap_media_endpoint(&ss->media[0], ep, sizeof(ep)));
 }
 
+/* A querier alarm raised or cleared: the status line and the bell. */
+static void on_querier_alarm(struct mcw_session *s,
+                             const struct mcw_igmp_link *l,
+                             const struct mcw_querier_event *ev) {
+  struct tui *t = s->ctx;
+  const char *proto = l->family == AF_INET6 ? "MLD" : "IGMP";
+
+  if (s->stopping)
+    return;
+  if (ev->raised) {
+    ui_status(t, ev->kind == MCW_QUERIER_CHANGE ? UI_WARN : UI_ERROR,
+              "ALARM %s %s: %s", l->iface, proto, ev->why);
+    if (t->opt->ring_bell && t->curses_on && ev->kind != MCW_QUERIER_CHANGE)
+      beep();
+  } else if (ev->kind != MCW_QUERIER_CHANGE) {
+    ui_status(t, UI_INFO, "cleared %s %s: %s", l->iface, proto,
+              mcw_querier_alarm_name(ev->kind));
+  }
+  t->dirty = true;
+}
+
+/* An IGMP/MLD message: the page and the pane headers change. */
+static void on_igmp(struct mcw_session *s, const struct mcw_igmp_link *l,
+                    const struct mcw_igmp_msg *m, const struct mcw_addr *src,
+                    bool self, unsigned flags) {
+  struct tui *t = s->ctx;
+  (void)l, (void)m, (void)src, (void)self, (void)flags;
+  t->dirty = true;
+}
+
 /* An alarm raised or cleared: the status line, the bell, the log. */
 static void on_alarm(struct mcw_session *s, struct mcw_group *g,
                      const struct mcw_alarm_event *ev) {
@@ -431,6 +461,7 @@ static unsigned handle_key(struct tui *t, struct ui_key k) {
   case UI_DOCTOR:
   case UI_OUTAGES:
   case UI_MESSAGES:
+  case UI_IGMP:
     return ui_modal_key(t, k);
   }
   return UI_NONE;
@@ -637,6 +668,8 @@ int mcw_run_tui(struct mcw_options *o) {
   t->session.on_stop = on_stop;
   t->session.on_alarm = on_alarm;
   t->session.on_sap = on_sap;
+  t->session.on_igmp = on_igmp;
+  t->session.on_querier_alarm = on_querier_alarm;
   t->session.ctx = t;
   uv_poll_init(&t->session.loop, &t->stdin_poll, 0);
   t->stdin_poll.data = t;

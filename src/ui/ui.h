@@ -51,6 +51,7 @@ enum ui_mode {
   UI_OUTAGES,  /* the outage log */
   UI_MESSAGES, /* the message log */
   UI_SESSIONS, /* the sessions SAP announces (sessions.c) */
+  UI_IGMP,     /* the IGMP/MLD page */
 };
 
 enum ui_prompt_kind {
@@ -362,6 +363,16 @@ void ui_overview_draw(struct tui *t);
 void ui_outages_draw(struct tui *t);
 /* Draws the message log page. */
 void ui_messages_draw(struct tui *t);
+
+/* igmp.c */
+/* Draws the IGMP/MLD page: queriers, timers, alarms, reporters. */
+void ui_igmp_draw(struct tui *t);
+/*
+ * Writes g's interface's querier status at the cursor in at most w
+ * columns ("querier 10.0.0.1 IGMPv3 125s, 3s ago; 2 other hosts");
+ * returns the columns used (0 when the link is not watched).
+ */
+int ui_igmp_status(struct tui *t, const struct mcw_group *g, int w);
 
 /* view.c */
 /* Draws everything for the current mode. */

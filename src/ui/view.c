@@ -395,6 +395,10 @@ void ui_draw(struct tui *t) {
       draw_status(t);
       draw_footer(t, &ui_sessions_keys);
       break;
+    case UI_IGMP:
+      ui_igmp_draw(t);
+      draw_page_footer(t);
+      break;
     case UI_INSPECT:
       ui_inspect_draw(t);
       draw_footer(t, &ui_inspect_keys);

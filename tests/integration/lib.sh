@@ -103,6 +103,40 @@ plug_host() {
   ip -n "$name" link set eth0 up
 }
 
+# snooping_switch MEMBERSHIP_CS QUERIER_CS: make_switch, then br0 snoops
+# IGMP and MLD with no querier of its own; a membership lasts MEMBERSHIP_CS
+# centiseconds after its last report, another querier is believed present
+# for QUERIER_CS after its last query.
+snooping_switch() {
+  make_switch
+  ip -n sw link set br0 type bridge mcast_snooping 1 mcast_querier 0 \
+    mcast_membership_interval "$1" mcast_querier_interval "$2"
+}
+
+# add_querier NAME IPV4 IPV6 IGMP-VERSION MLD-VERSION: a host whose eth0
+# sits in its own bridge brq that queries (IGMP and MLD, from its address)
+# every 3 s with a 1 s response time. `querier NAME on|off` starts and
+# stops it.
+add_querier() {
+  local name=$1
+  ip netns add "$name"
+  ip -n "$name" link set lo up
+  ip link add eth0 netns "$name" type veth peer name "p-$name" netns sw
+  ip -n sw link set "p-$name" master br0 up
+  ip -n "$name" link add brq type bridge mcast_snooping 1 mcast_querier 1 \
+    mcast_query_use_ifaddr 1 mcast_query_interval 300 \
+    mcast_query_response_interval 100 mcast_startup_query_interval 100 \
+    mcast_igmp_version "$4" mcast_mld_version "$5"
+  ip -n "$name" link set eth0 master brq
+  ip -n "$name" link set eth0 up
+  ip -n "$name" addr add "$2/24" dev brq
+  ip -n "$name" addr add "$3/64" dev brq nodad
+  ip -n "$name" link set brq up
+}
+querier() {
+  ip -n "$1" link set brq type bridge mcast_querier "$([ "$2" = on ] && echo 1 || echo 0)"
+}
+
 # count_json FILE JQ-FILTER: how many lines of FILE match the jq select.
 count_json() {
   jq -c "select($2)" "$1" | wc -l
