@@ -345,7 +345,8 @@ static void test_json(void **state) {
   assert_non_null(strstr(j.buf, "{\"pid\":256,\"stream_type\":27,\"type\":"
                                 "\"H.264\",\"program\":7"));
   mcw_stream_text(&st, line, sizeof(line));
-  assert_string_equal(line, "TR 101 290 P1 0 P2 1 News 1");
+  assert_string_equal(line,
+                      "TR 101 290 P1 0 P2 1  MDI 3.1:0  service News 1 / Pro");
   mcw_json_free(&j);
   mcw_stream_free(&st, &b);
 }
