@@ -493,6 +493,8 @@ int main(int argc, char **argv) {
     return mcw_run_send(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "doctor") == 0)
     return mcw_run_doctor(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "beacon") == 0)
+    return mcw_run_beacon(argc - 1, argv + 1);
 
   memset(&o, 0, sizeof(o));
   o.interval = 1.0;
