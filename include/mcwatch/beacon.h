@@ -158,7 +158,10 @@ void mcw_bmatrix_free(struct mcw_bmatrix *m);
  */
 int mcw_bmatrix_heard(struct mcw_bmatrix *m, const struct mcw_beacon_msg *msg,
                       const struct mcw_addr *src, int64_t now_ns);
-/* Sets this beacon's own measurement of peer from's probes. */
+/*
+ * Sets this beacon's own measurement of peer from's probes; figures that
+ * did not move since the last call leave the cell's age running.
+ */
 void mcw_bmatrix_measure(struct mcw_bmatrix *m, int from,
                          const struct mcw_bcell_figs *f, int64_t now_ns);
 /*

@@ -122,14 +122,17 @@ static void take_report(struct mcw_bmatrix *m, int r,
     if (f < 0)
       continue;
     c = CELL(m, f, r);
-    if (!c->valid || e->received > c->f.received) {
-      /* Someone still hears it: it is not gone. */
+    if (e->received > c->f.received) {
+      /* Someone heard more of it: it is not gone. (A cell emptied for
+         age keeps its figures, so an old report cannot revive it.) */
       m->peers[f].last_ns = now_ns;
       m->peers[f].gone = false;
     }
+    if (!c->valid || c->own || c->f.received != e->received ||
+        c->f.lost != e->lost || c->f.dup != e->dup)
+      c->updated_ns = now_ns; /* figures that did not move age */
     c->valid = true;
     c->own = false;
-    c->updated_ns = now_ns;
     c->f.received = e->received;
     c->f.lost = e->lost;
     c->f.dup = e->dup;
@@ -179,6 +182,9 @@ void mcw_bmatrix_measure(struct mcw_bmatrix *m, int from,
       from == m->self)
     return;
   c = CELL(m, from, m->self);
+  if (c->own && c->f.received == f->received && c->f.lost == f->lost &&
+      c->f.dup == f->dup)
+    return; /* nothing new arrived: the cell ages (or stays empty) */
   c->valid = true;
   c->own = true;
   c->f = *f;

@@ -184,6 +184,12 @@ static void test_matrix_merge(void **state) {
   assert_int_equal(mcw_bmatrix_cell(m, ia, ib)->f.lost, 1);
   assert_int_equal(mcw_bmatrix_cell(m, ic, ib)->f.lost, 2);
   assert_int_equal(mcw_bmatrix_cell(m, ib, ic)->f.received, 7);
+  /* The same report again: the cell ages; a moved figure refreshes it. */
+  assert_int_equal(mcw_bmatrix_heard(m, &c, &ac, 2 * SEC), ic);
+  assert_true(mcw_bmatrix_cell(m, ib, ic)->updated_ns == SEC);
+  c.entries[0].received = 8;
+  assert_int_equal(mcw_bmatrix_heard(m, &c, &ac, 2 * SEC), ic);
+  assert_true(mcw_bmatrix_cell(m, ib, ic)->updated_ns == 2 * SEC);
   assert_false(mcw_bmatrix_cell(m, ib, ib)->valid);
   assert_false(mcw_bmatrix_cell(m, ia, ic)->valid);
   /* A lie from gamma about alpha touches gamma's column only. */
@@ -276,6 +282,7 @@ static void test_matrix_history(void **state) {
   mcw_bmatrix_tick(m, 2 * SEC);
   mcw_bmatrix_heard(m, &b, &a, 3 * SEC); /* nothing new */
   mcw_bmatrix_measure(m, ib, &f, 3 * SEC);
+  assert_true(c->updated_ns == 2 * SEC); /* the same figures: it ages */
   mcw_bmatrix_tick(m, 3 * SEC);
   f = figs(2, 2); /* a restart: 50 % afresh */
   mcw_bmatrix_measure(m, ib, &f, 4 * SEC);
@@ -288,6 +295,7 @@ static void test_matrix_history(void **state) {
   assert_int_equal(c->hist[3], 50);
   assert_true(mcw_bcell_loss_pct(&c->f) == 50.0);
   for (int k = 5; k < 5 + MCW_BEACON_HIST; k++) {
+    f.received++;
     mcw_bmatrix_measure(m, ib, &f, k * SEC);
     mcw_bmatrix_heard(m, &b, &a, k * SEC);
     mcw_bmatrix_tick(m, k * SEC);
