@@ -44,6 +44,7 @@ struct chan {
   struct mcw_tx tx;
   uint32_t probe_id;
   uint64_t seq;
+  uint64_t send_failed; /* probes the kernel refused */
   bool report_due;
   bool has_rttl[MCW_BEACON_MAX];
   uint8_t rttl[MCW_BEACON_MAX]; /* TTL each peer's probes arrive with */
@@ -152,6 +153,7 @@ static void say(struct beacon *b, const char *type, const char *msg) {
   if (b->headless) {
     mcw_json_reset(&b->json);
     mcw_jsonl_event(&b->json, type, NULL, esc, mcw_wall_ns());
+    mcw_json_raw(&b->json, "\n", 1);
     mcw_output_write(&b->out, b->json.buf, b->json.len, false);
   } else {
     mcw_strlcpy(b->status, esc, sizeof(b->status));
@@ -310,15 +312,23 @@ static void on_probe(uv_timer_t *t) {
     len = mcw_probe_encode(&p, text, (size_t)n, 0, dgram, sizeof(dgram));
     if (len < 0)
       continue;
+    /* A probe the kernel refused (a firewall's drop gives EPERM) keeps its
+       sequence number: the receivers count it lost, as it was. */
     r = mcw_tx_send(&c->tx, dgram, (size_t)len);
+    c->seq++;
     if (r == 0) {
-      c->seq++;
       c->report_due = false;
-    } else if (r != -EAGAIN && r != -ENOBUFS && c->tx.err == 0) {
-      char m[300];
-      c->tx.err = r;
-      snprintf(m, sizeof(m), "%s: cannot send: %s", c->text, strerror(-r));
-      say(b, "error", m);
+    } else {
+      c->send_failed++;
+      if (c->tx.err != r) {
+        char m[300];
+        c->tx.err = r;
+        snprintf(m, sizeof(m),
+                 "%s: a probe was not sent: %s (sending goes on; "
+                 "receivers count refused probes as lost)",
+                 c->text, strerror(-r));
+        say(b, "warning", m);
+      }
     }
   }
 }
