@@ -390,7 +390,7 @@ static void add_channel(struct beacon *b, const char *text, bool ssm,
   c = &b->ch[b->nch];
   memset(c, 0, sizeof(*c));
   c->tx.fd = -1;
-  if (mcw_endpoint_parse(text, &c->ep, err, sizeof(err)) < 0 ||
+  if (mcw_endpoint_parse_channel(text, &c->ep, err, sizeof(err)) < 0 ||
       mcw_endpoint_resolve(&c->ep, list, def, err, sizeof(err)) < 0)
     mcw_cli_error("%s", err);
   if (mcw_endpoint_has_source(&c->ep))
