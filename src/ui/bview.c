@@ -176,7 +176,7 @@ static void draw_matrix(struct mcw_bview *v, size_t k, int y, int x, int w,
   int label_w = 14, rows = h - 2, cols = (w - label_w) / CELL_W;
   int top = 0, left = 0;
   bool focus = k == v->focus;
-  char buf[64];
+  char buf[128];
 
   if (rows < 1 || cols < 1)
     return;
@@ -200,7 +200,13 @@ static void draw_matrix(struct mcw_bview *v, size_t k, int y, int x, int w,
     top = v->top;
     left = v->left;
   }
-  snprintf(buf, sizeof(buf), "%s %s", cv->ssm ? "SSM" : "ASM", cv->group);
+  if (n > rows || n > cols) /* say what the arrows scroll to */
+    snprintf(buf, sizeof(buf), "%s %s  rows %d-%d, columns %d-%d of %d",
+             cv->ssm ? "SSM" : "ASM", cv->group, top + 1,
+             top + rows < n ? top + rows : n, left + 1,
+             left + cols < n ? left + cols : n, n);
+  else
+    snprintf(buf, sizeof(buf), "%s %s", cv->ssm ? "SSM" : "ASM", cv->group);
   attrset(A_BOLD | pair(v, C_TITLE));
   mvaddstr(y, x, "");
   ui_put(stdscr, buf, w);
@@ -231,12 +237,6 @@ static void draw_matrix(struct mcw_bview *v, size_t k, int y, int x, int w,
       addstr(buf);
       attrset(A_NORMAL);
     }
-  }
-  if (n > rows || n > cols) {
-    snprintf(buf, sizeof(buf), "%d beacons: scroll with the arrows", n);
-    attrset(pair(v, C_DIM));
-    mvaddstr(y + h - 1 < LINES ? y + h - 1 : y, x + label_w, "");
-    attrset(A_NORMAL);
   }
 }
 
@@ -351,8 +351,8 @@ static void draw(struct mcw_bview *v) {
   attrset(A_NORMAL);
   move(1, 0);
   ui_put(stdscr,
-         "rows send, columns receive.  *delay needs agreeing clocks "
-         "(one host, PTP); jitter does not",
+         "rows send, columns receive. *One-way delay needs agreeing clocks;"
+         " jitter not.",
          w);
   /* Matrices: side by side when they fit, else the focused one. */
   mh = h - 2 - 5;
