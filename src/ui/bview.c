@@ -214,8 +214,7 @@ static void draw_matrix(struct mcw_bview *v, size_t k, int y, int x, int w,
   move(y + 1, x);
   ui_put(stdscr, "from \\ to", label_w);
   for (int c = left; c < n && c < left + cols; c++) {
-    snprintf(buf, sizeof(buf), "%*d", CELL_W,
-             order[c] == m->self ? c + 1 : c + 1);
+    snprintf(buf, sizeof(buf), "%*d", CELL_W, c + 1);
     mvaddstr(y + 1, x + label_w + (c - left) * CELL_W, buf);
   }
   for (int r = top; r < n && r < top + rows; r++) {

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "mcwatch/beacon.h"
+#include "mcwatch/beacon_out.h"
 #include "mcwatch/common.h"
 
 #define SEC MCW_NS_PER_SEC
@@ -345,6 +346,55 @@ static void test_matrix_bound(void **state) {
   mcw_bmatrix_free(m);
 }
 
+static void test_output(void **state) {
+  static struct mcw_beacon_msg b, c;
+  struct mcw_bmatrix *m = mcw_bmatrix_new("alpha", SEC, 0);
+  struct mcw_addr a = addr_of("10.0.0.2", 40000);
+  struct mcw_beacon_view v = {m, "239.1.2.3:5000", false};
+  struct mcw_json j = {0};
+  struct mcw_metrics_buf mb = {0};
+  struct mcw_bcell_figs f = figs(90, 10);
+  int ib;
+
+  (void)state;
+  memset(&b, 0, sizeof(b));
+  memset(&c, 0, sizeof(c));
+  set_name(&b, "be\"ta\x1b[2J");
+  set_name(&c, "gamma");
+  ib = mcw_bmatrix_heard(m, &b, &a, SEC);
+  f.has_hops = true;
+  f.hops = 1;
+  mcw_bmatrix_measure(m, ib, &f, SEC);
+  add_entry(&c, "alpha", 5, 0); /* gamma reports, but not beta */
+  mcw_bmatrix_heard(m, &c, &a, SEC);
+  mcw_beacon_json(&j, &v, 0, 2 * SEC);
+  assert_non_null(strstr(
+      j.buf,
+      "{\"from\":\"be\\\"ta\\u001b[2J\",\"to\":\"alpha\",\"received\":90,"
+      "\"lost\":10,\"loss_pct\":10.00,\"dup\":0,\"reordered\":0,"
+      "\"delay_ms\":null,\"jitter_ms\":null,\"hops\":1,\"age_s\":1.0}"));
+  /* beta -> gamma: gamma reports and does not hear beta. */
+  assert_non_null(strstr(j.buf,
+                         "{\"from\":\"be\\\"ta\\u001b[2J\",\"to\":\"gamma\","
+                         "\"received\":0,\"lost\":0,\"loss_pct\":null"));
+  /* beta never reported: no cell in its column. */
+  assert_null(strstr(j.buf, "\"to\":\"be"));
+  assert_non_null(strstr(j.buf, "\"gone\":[]}\n"));
+  mcw_beacon_metrics(&mb, &v, 1, 2 * SEC);
+  assert_non_null(strstr(mb.buf,
+                         "mcwatch_beacon_lost_total{group=\"239.1.2.3:5000\","
+                         "from=\"be\\\"ta\\\\x1b[2J\",to=\"alpha\"} 10\n"));
+  assert_non_null(strstr(mb.buf,
+                         "mcwatch_beacon_loss_ratio{group=\"239.1.2.3:5000\","
+                         "from=\"be\\\"ta\\\\x1b[2J\",to=\"alpha\"} 0.1\n"));
+  assert_non_null(strstr(mb.buf, "mcwatch_beacon_up{group=\"239.1.2.3:5000\","
+                                 "name=\"gamma\"} 1\n"));
+  assert_null(strchr(mb.buf, 0x1b));
+  mcw_metrics_buf_free(&mb);
+  mcw_json_free(&j);
+  mcw_bmatrix_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip),
@@ -353,6 +403,7 @@ int main(void) {
       cmocka_unit_test(test_matrix_restart_gone),
       cmocka_unit_test(test_matrix_history),
       cmocka_unit_test(test_matrix_bound),
+      cmocka_unit_test(test_output),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
