@@ -89,6 +89,8 @@ static void usage(FILE *f) {
       "send --help)\n"
       "       mcwatch doctor [--json] GROUP:PORT[@SOURCE][%IFACE]...  (why "
       "nothing arrives)\n"
+      "       mcwatch beacon [OPTIONS] GROUP:PORT[%IFACE]...  (who hears "
+      "whom)\n"
       "\n"
       "Watch IP multicast groups live: who sends, how fast, what arrives.\n"
       "\n"
