@@ -3,7 +3,8 @@
 # `mcwatch beacon --headless --report 1`. Every cell of the 5 x 5 matrix
 # (20 pairs) fills at every host within two report intervals, hops read 0
 # and nothing is lost; a beacon that stops is shown as gone at the others
-# within 3 intervals (and its row and column say so).
+# within 3 intervals (and its row and column say so), and one restarted on
+# another address takes its old row and column back.
 set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_hosts
@@ -68,3 +69,21 @@ last=$(last_matrix "$dir/h1.out")
 jq -e '[.cells[] | select(.from == "h3" and .received > 0 and .age_s < 2)] | length == 0' <<<"$last" >/dev/null ||
   fail "h1: h3's row still fresh: $last"
 pass "a stopped beacon is shown gone at every other host"
+
+# h3 comes back on another address: the same row and column (its id is
+# its name's), no longer gone, and still 20 pairs, not a sixth beacon.
+# First its row empties at h1, so what fills it again is the new run.
+row3() { last_matrix "$dir/h1.out" | jq '[.cells[] | select(.from == "h3") | .received] | add'; }
+for ((t = 0; t < 40; t++)); do [ "$(row3)" = 0 ] && break; sleep 0.1; done
+[ "$(row3)" = 0 ] || fail "h1: h3's row did not empty: $(last_matrix "$dir/h1.out")"
+ip -n h3 addr flush dev eth0
+ip -n h3 addr add 10.77.0.33/24 dev eth0
+ip netns exec h3 "$MCWATCH" beacon --headless --report 1 --name h3 \
+  --duration 20 "$G%eth0" >"$dir/h3b.out" 2>&1 &
+pids+=($!)
+for ((t = 0; t < 40; t++)); do full "$dir/h1.out" && break; sleep 0.1; done
+last=$(last_matrix "$dir/h1.out")
+full "$dir/h1.out" || fail "h1: h3 did not come back: $last"
+[ "$(jq -c '.gone' <<<"$last")" = '[]' ] || fail "h1: still gone after the restart: $last"
+[ "$(jq '.cells | length' <<<"$last")" = 20 ] || fail "h1: not 20 pairs after the restart: $last"
+pass "a beacon restarted on another address keeps its row and column"
