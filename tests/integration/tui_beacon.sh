@@ -3,7 +3,8 @@
 # headless, all on lo): every row and column fits and fills; the cursor
 # shows a pair's figures with the clock caveat and a loss sparkline; v
 # cycles loss, delay, jitter and hops; a stopped beacon is shown gone; a
-# shorter window scrolls to the last row; q quits cleanly.
+# shorter window scrolls to the last row; q quits cleanly; without colour
+# a lossy row is in reverse video.
 set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
@@ -59,3 +60,31 @@ no_sanitizer_report
 keys q
 expect 3 'EXIT=0' "q did not quit cleanly"
 pass "8 beacons at 80x24: matrix fills, cursor figures and sparkline, v cycles, gone, scrolls, q"
+
+# Without colour, loss still stands out: nft drops 30 % of b3's probes
+# (matched by the name in the beacon header: UDP 8 + probe 32 + beacon 22
+# bytes in, docs/BEACON.md), and row 3's cells are drawn in reverse video.
+nft -f - <<EOF2 || fail "nft refused the ruleset"
+table inet loss {
+  chain out {
+    type filter hook output priority 0;
+    udp dport 7781 @th,496,16 0x6233 numgen random mod 100 < 30 drop
+  }
+}
+EOF2
+G2=239.255.77.8:7781
+for i in 2 3; do
+  "$MCWATCH" beacon --headless --report 1 --duration 20 --name "b$i" "$G2%lo" >/dev/null 2>&1 &
+  bp+=($!)
+done
+at_exit "kill ${bp[*]} 2>/dev/null"
+tui_new_server
+start nc 80x24 "\"$MCWATCH\" beacon --no-color --report 1 --name b1 $G2%lo"
+expect 6 '^ 3 b3 +[1-9][0-9]%' "no loss in row 3"
+expect 1 '^ 2 b2 +0% +· +0%' "loss outside row 3"
+row=$($TM capture-pane -e -p -t nc | grep -a '^ 3 b3')
+[ "$(grep -o $'\e\[7m *[1-9][0-9]%' <<<"$row" | wc -l)" = 2 ] || { dump; fail "lossy cells not in reverse without colour: $(cat -v <<<"$row")"; }
+grep -q $'\e\[3[0-7]m' <<<"$($TM capture-pane -e -p -t nc)" && { dump; fail "colour with --no-color"; }
+keys q
+expect 3 'EXIT=0' "q did not quit cleanly"
+pass "without colour, loss is in reverse video"
