@@ -10,8 +10,6 @@
  * channel of the same family.
  */
 #include <errno.h>
-#include <getopt.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,125 +17,24 @@
 
 #include "../ui/bview.h"
 #include "app.h"
+#include "beacon_app.h"
 #include "cli.h"
 #include "mcwatch/beacon.h"
 #include "mcwatch/beacon_out.h"
 #include "mcwatch/common.h"
 #include "mcwatch/escape.h"
 #include "mcwatch/httpd.h"
-#include "mcwatch/ifscan.h"
 #include "mcwatch/jsonl.h"
 #include "mcwatch/msock.h"
 #include "mcwatch/probe.h"
 #include "mcwatch/tx.h"
 #include "output.h"
 
-#define MAX_CHANNELS 8
-#define MAX_SOURCES (2 * MCW_BEACON_MAX) /* SSM joins per channel */
-
-struct chan {
-  struct mcw_endpoint ep;
-  bool ssm;
-  int follows; /* SSM: the any-source channel whose peers it joins */
-  char text[MCW_ADDRSTRLEN + 8];
-  struct mcw_bmatrix *m;
-  struct mcw_tx tx;
-  uint32_t probe_id;
-  uint64_t seq;
-  uint64_t send_failed; /* probes the kernel refused */
-  bool report_due;
-  bool has_rttl[MCW_BEACON_MAX];
-  uint8_t rttl[MCW_BEACON_MAX]; /* TTL each peer's probes arrive with */
-  struct mcw_addr sources[MAX_SOURCES];
-  size_t nsources;
-};
-
-struct beacon {
-  uv_loop_t loop;
-  struct mcw_engine *engine;
-  uv_timer_t probe_timer, report_timer, duration_timer;
-  uv_signal_t signals[3];
-  struct chan ch[MAX_CHANNELS];
-  size_t nch;
-  char name[MCW_BEACON_NAME_MAX + 1];
-  int ttl;
-  double rate, report_s, duration;
-  bool headless, color, stopping;
-  bool metrics;
-  struct mcw_httpd_listen listen;
-  struct mcw_httpd *httpd;
-  struct mcw_output out;
-  struct mcw_json json;
-  struct mcw_bview *view;
-  char status[300];
-  int exit_code;
-};
-
-enum {
-  OPT_RATE = 256,
-  OPT_REPORT,
-  OPT_NAME,
-  OPT_TTL,
-  OPT_SSM,
-  OPT_DURATION,
-  OPT_METRICS,
-  OPT_NO_COLOR
-};
-
-static const struct option beacon_options[] = {
-    {"rate", required_argument, NULL, OPT_RATE},
-    {"report", required_argument, NULL, OPT_REPORT},
-    {"name", required_argument, NULL, OPT_NAME},
-    {"ttl", required_argument, NULL, OPT_TTL},
-    {"ssm", required_argument, NULL, OPT_SSM},
-    {"iface", required_argument, NULL, 'i'},
-    {"headless", no_argument, NULL, 'H'},
-    {"duration", required_argument, NULL, OPT_DURATION},
-    {"metrics", required_argument, NULL, OPT_METRICS},
-    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-static void beacon_usage(FILE *f) {
-  fputs(
-      "Usage: mcwatch beacon [OPTIONS] GROUP:PORT[%IFACE]...\n"
-      "\n"
-      "Who hears whom: every host running a beacon sends probes to the\n"
-      "group and, every report interval, a report of what it hears from\n"
-      "every other beacon. Each beacon merges them into a matrix: a row\n"
-      "per sending beacon, a column per receiving beacon, with loss,\n"
-      "duplicates, reordering, one-way delay, jitter and hops per pair.\n"
-      "One-way delay needs agreeing clocks (one host, PTP); jitter does not.\n"
-      "\n"
-      "Options:\n"
-      "      --name NAME      this beacon's name, at most 32 bytes\n"
-      "                       (default: the host name)\n"
-      "      --rate N         probes per second per channel, 1 to 1000\n"
-      "                       (default 10)\n"
-      "      --report S       seconds between reports, 0.2 to 3600 "
-      "(default 5)\n"
-      "      --ttl N          TTL (hop limit) of the probes, 1 to 255\n"
-      "                       (default 8); hops = sent TTL - received TTL\n"
-      "      --ssm GROUP:PORT a source-specific channel: joined for each\n"
-      "                       peer found on the any-source channel\n"
-      "  -i, --iface IFACE    interface for endpoints without %IFACE\n"
-      "  -H, --headless       JSON lines on stdout: a matrix event per "
-      "report\n"
-      "      --duration S     stop after S seconds\n"
-      "      --metrics [ADDR:]PORT  serve mcwatch_beacon_* on /metrics\n"
-      "      --no-color       no colours on screen (also NO_COLOR)\n"
-      "  -h, --help           show this help\n"
-      "\n"
-      "Screen keys: arrows move the cursor, v cycles the figure shown\n"
-      "(loss, delay, jitter, hops), q quits. docs/BEACON.md has the details.\n",
-      f);
-}
-
 /* The channel a group of the engine belongs to; NULL when none. */
-static struct chan *chan_of(struct beacon *b, const struct mcw_group *g) {
+static struct mcw_bchan *chan_of(struct mcw_beacon_app *b,
+                                 const struct mcw_group *g) {
   for (size_t i = 0; i < b->nch; i++) {
-    struct chan *c = &b->ch[i];
+    struct mcw_bchan *c = &b->ch[i];
     if (mcw_addr_equal(&c->ep.group, &g->ep.group) &&
         c->ep.ifindex == g->ep.ifindex)
       return c;
@@ -145,7 +42,7 @@ static struct chan *chan_of(struct beacon *b, const struct mcw_group *g) {
   return NULL;
 }
 
-static void say(struct beacon *b, const char *type, const char *msg) {
+static void say(struct mcw_beacon_app *b, const char *type, const char *msg) {
   char esc[600];
 
   mcw_escape((const uint8_t *)msg, strlen(msg), esc, sizeof(esc),
@@ -163,10 +60,10 @@ static void say(struct beacon *b, const char *type, const char *msg) {
 }
 
 /* Joins the SSM channels that follow c for a newly seen peer address. */
-static void follow_peer(struct beacon *b, size_t asm_i,
+static void follow_peer(struct mcw_beacon_app *b, size_t asm_i,
                         const struct mcw_addr *src) {
   for (size_t k = 0; k < b->nch; k++) {
-    struct chan *s = &b->ch[k];
+    struct mcw_bchan *s = &b->ch[k];
     struct mcw_endpoint ep;
     char err[256];
     bool known = false;
@@ -178,7 +75,7 @@ static void follow_peer(struct beacon *b, size_t asm_i,
       known = mcw_addr_equal(&s->sources[j], src);
     if (known)
       continue;
-    if (s->nsources == MAX_SOURCES) {
+    if (s->nsources == MCW_BEACON_SOURCES) {
       say(b, "warning", "source-specific channel: too many sources");
       continue;
     }
@@ -191,8 +88,8 @@ static void follow_peer(struct beacon *b, size_t asm_i,
 
 static void on_datagram(void *ctx, struct mcw_group *g,
                         const struct mcw_datagram *d) {
-  struct beacon *b = ctx;
-  struct chan *c = chan_of(b, g);
+  struct mcw_beacon_app *b = ctx;
+  struct mcw_bchan *c = chan_of(b, g);
   static struct mcw_beacon_msg msg;
   struct mcw_probe p;
   struct mcw_addr host;
@@ -214,14 +111,15 @@ static void on_datagram(void *ctx, struct mcw_group *g,
 }
 
 static void on_event(void *ctx, const struct mcw_event *ev) {
-  struct beacon *b = ctx;
+  struct mcw_beacon_app *b = ctx;
 
   if (ev->type == MCW_EV_ERROR || ev->type == MCW_EV_WARNING)
     say(b, ev->type == MCW_EV_ERROR ? "error" : "warning", ev->message);
 }
 
 /* This beacon's measurement of every peer it hears on channel c. */
-static void measure(struct beacon *b, struct chan *c, int64_t now) {
+static void measure(struct mcw_beacon_app *b, struct mcw_bchan *c,
+                    int64_t now) {
   size_t ng = mcw_engine_count(b->engine);
 
   for (int i = 0; i < MCW_BEACON_MAX; i++) {
@@ -258,7 +156,7 @@ static void measure(struct beacon *b, struct chan *c, int64_t now) {
   }
 }
 
-static void views(struct beacon *b, struct mcw_beacon_view *v) {
+static void views(struct mcw_beacon_app *b, struct mcw_beacon_view *v) {
   for (size_t i = 0; i < b->nch; i++) {
     v[i].m = b->ch[i].m;
     v[i].group = b->ch[i].text;
@@ -267,13 +165,13 @@ static void views(struct beacon *b, struct mcw_beacon_view *v) {
 }
 
 static void on_report(uv_timer_t *t) {
-  struct beacon *b = t->data;
-  struct mcw_beacon_view v[MAX_CHANNELS];
+  struct mcw_beacon_app *b = t->data;
+  struct mcw_beacon_view v[MCW_BEACON_CHANNELS];
   int64_t now = mcw_mono_ns(), wall = mcw_wall_ns();
 
   views(b, v);
   for (size_t i = 0; i < b->nch; i++) {
-    struct chan *c = &b->ch[i];
+    struct mcw_bchan *c = &b->ch[i];
     measure(b, c, now);
     mcw_bmatrix_tick(c->m, now);
     c->report_due = true;
@@ -288,13 +186,13 @@ static void on_report(uv_timer_t *t) {
 }
 
 static void on_probe(uv_timer_t *t) {
-  struct beacon *b = t->data;
+  struct mcw_beacon_app *b = t->data;
   static struct mcw_beacon_msg msg;
   static uint8_t text[MCW_BEACON_MSG_MAX];
   static uint8_t dgram[MCW_PROBE_HDR + MCW_BEACON_MSG_MAX];
 
   for (size_t i = 0; i < b->nch; i++) {
-    struct chan *c = &b->ch[i];
+    struct mcw_bchan *c = &b->ch[i];
     struct mcw_probe p = {0};
     int n, len, r;
 
@@ -333,7 +231,7 @@ static void on_probe(uv_timer_t *t) {
   }
 }
 
-static void stop(struct beacon *b) {
+static void stop(struct mcw_beacon_app *b) {
   if (b->stopping)
     return;
   b->stopping = true;
@@ -365,8 +263,8 @@ static void on_duration(uv_timer_t *t) { stop(t->data); }
 static void on_quit(void *ctx) { stop(ctx); }
 
 static int render_metrics(void *ctx, bool senders, char **body, size_t *len) {
-  struct beacon *b = ctx;
-  struct mcw_beacon_view v[MAX_CHANNELS];
+  struct mcw_beacon_app *b = ctx;
+  struct mcw_beacon_view v[MCW_BEACON_CHANNELS];
   struct mcw_metrics_buf out = {0};
 
   (void)senders;
@@ -379,121 +277,13 @@ static int render_metrics(void *ctx, bool senders, char **body, size_t *len) {
   return 0;
 }
 
-/* Parses and resolves one channel; exits with a usage error when bad. */
-static void add_channel(struct beacon *b, const char *text, bool ssm,
-                        const struct mcw_iface_list *list, const char *def) {
-  struct chan *c;
-  char err[300];
-
-  if (b->nch == MAX_CHANNELS)
-    mcw_cli_error("at most %d channels", MAX_CHANNELS);
-  c = &b->ch[b->nch];
-  memset(c, 0, sizeof(*c));
-  c->tx.fd = -1;
-  if (mcw_endpoint_parse_channel(text, &c->ep, err, sizeof(err)) < 0 ||
-      mcw_endpoint_resolve(&c->ep, list, def, err, sizeof(err)) < 0)
-    mcw_cli_error("%s", err);
-  if (mcw_endpoint_has_source(&c->ep))
-    mcw_cli_error("%s: no @SOURCE for a beacon; --ssm joins each peer", text);
-  if (strcmp(c->ep.iface, "*") == 0)
-    mcw_cli_error("%s: one interface per channel; name it after %%", text);
-  if (ssm != mcw_addr_is_ssm(&c->ep.group))
-    mcw_cli_error(ssm ? "%s: --ssm needs a source-specific group "
-                        "(232.0.0.0/8 or ff3x::/32)"
-                      : "%s: a source-specific group needs --ssm",
-                  text);
-  c->ssm = ssm;
-  c->follows = -1;
-  mcw_addr_format_port(&c->ep.group, c->text, sizeof(c->text));
-  b->nch++;
-}
-
-static void parse(struct beacon *b, int argc, char **argv) {
-  const char *iface = NULL, *ssm[MAX_CHANNELS];
-  size_t nssm = 0;
-  struct mcw_iface_list list;
-  char defiface[IF_NAMESIZE], err[300];
-  const char *def;
-  int c;
-
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":i:Hh", beacon_options, NULL)) != -1) {
-    switch (c) {
-    case OPT_RATE:
-      b->rate = mcw_cli_decimal("--rate", optarg, 1, 1000, false);
-      break;
-    case OPT_REPORT:
-      b->report_s = mcw_cli_decimal("--report", optarg, 0.2, 3600, false);
-      break;
-    case OPT_NAME:
-      if (optarg[0] == '\0' || strlen(optarg) > MCW_BEACON_NAME_MAX)
-        mcw_cli_error("--name: 1 to %d bytes", MCW_BEACON_NAME_MAX);
-      mcw_strlcpy(b->name, optarg, sizeof(b->name));
-      break;
-    case OPT_TTL:
-      b->ttl = (int)mcw_cli_whole("--ttl", optarg, 1, 255);
-      break;
-    case OPT_SSM:
-      if (nssm == MAX_CHANNELS)
-        mcw_cli_error("--ssm: at most %d", MAX_CHANNELS);
-      ssm[nssm++] = optarg;
-      break;
-    case 'i':
-      if (optarg[0] == '\0')
-        mcw_cli_error("--iface: empty interface name");
-      iface = optarg;
-      break;
-    case 'H':
-      b->headless = true;
-      break;
-    case OPT_DURATION:
-      b->duration = mcw_cli_decimal("--duration", optarg, 0, 1e9, false);
-      break;
-    case OPT_METRICS:
-      if (mcw_httpd_parse_listen(optarg, &b->listen, err, sizeof(err)) < 0)
-        mcw_cli_error("--metrics: %s", err);
-      b->metrics = true;
-      break;
-    case OPT_NO_COLOR:
-      b->color = false;
-      break;
-    case 'h':
-      beacon_usage(stdout);
-      exit(MCW_EXIT_OK);
-    default:
-      mcw_cli_bad_option(c, argv, optind, optopt);
-    }
-  }
-  if (optind >= argc)
-    mcw_cli_error("no beacon group; give GROUP:PORT");
-  if (mcw_ifscan(&list) < 0)
-    mcw_cli_error("cannot list interfaces");
-  def = mcw_ifscan_default_iface(iface, defiface, sizeof(defiface));
-  for (int i = optind; i < argc; i++)
-    add_channel(b, argv[i], false, &list, def);
-  for (size_t i = 0; i < nssm; i++) {
-    struct chan *s;
-    add_channel(b, ssm[i], true, &list, def);
-    s = &b->ch[b->nch - 1];
-    for (size_t k = 0; k < b->nch - 1 && s->follows < 0; k++)
-      if (!b->ch[k].ssm && b->ch[k].ep.group.family == s->ep.group.family)
-        s->follows = (int)k;
-    if (s->follows < 0)
-      mcw_cli_error("--ssm %s: needs an any-source channel of the same "
-                    "family to find its peers",
-                    ssm[i]);
-  }
-  mcw_iface_list_free(&list);
-}
-
 /* Opens the senders and joins the any-source channels; false on failure. */
-static bool start(struct beacon *b) {
+static bool start(struct mcw_beacon_app *b) {
   char err[300];
   bool ok = true;
 
   for (size_t i = 0; i < b->nch; i++) {
-    struct chan *c = &b->ch[i];
+    struct mcw_bchan *c = &b->ch[i];
     c->m =
         mcw_bmatrix_new(b->name, (int64_t)(b->report_s * 1e9), mcw_mono_ns());
     c->probe_id = mcw_cli_random_id();
@@ -510,11 +300,11 @@ static bool start(struct beacon *b) {
 }
 
 int mcw_run_beacon(int argc, char **argv) {
-  struct beacon *b = mcw_xcalloc(1, sizeof(*b));
+  struct mcw_beacon_app *b = mcw_xcalloc(1, sizeof(*b));
   struct mcw_engine_config cfg;
   struct mcw_engine_hooks hooks = {on_datagram, on_event, b};
   static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-  struct mcw_beacon_view v[MAX_CHANNELS];
+  struct mcw_beacon_view v[MCW_BEACON_CHANNELS];
   int code = MCW_EXIT_OK;
 
   mcw_cli_init("mcwatch beacon", "mcwatch beacon --help");
@@ -522,9 +312,19 @@ int mcw_run_beacon(int argc, char **argv) {
   b->report_s = 5;
   b->ttl = 8;
   b->color = getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0';
-  if (gethostname(b->name, sizeof(b->name) - 1) != 0 || b->name[0] == '\0')
-    mcw_strlcpy(b->name, "beacon", sizeof(b->name));
-  parse(b, argc, argv);
+  {
+    char host[256] = "";
+    size_t n;
+    if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0')
+      mcw_strlcpy(host, "beacon", sizeof(host));
+    /* At most 32 bytes, cut before a UTF-8 continuation byte. */
+    n = strnlen(host, MCW_BEACON_NAME_MAX);
+    while (n > 1 && ((uint8_t)host[n] & 0xc0) == 0x80)
+      n--;
+    memcpy(b->name, host, n);
+    b->name[n] = '\0';
+  }
+  mcw_beacon_parse(b, argc, argv);
 
   uv_loop_init(&b->loop);
   mcw_engine_config_default(&cfg);
