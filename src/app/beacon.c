@@ -363,7 +363,7 @@ int mcw_run_beacon(int argc, char **argv) {
           mcw_bview_open(&b->loop, b->color, on_quit, b, err, sizeof(err));
       if (b->view == NULL) {
         fprintf(stderr, "mcwatch beacon: %s\n", err);
-        code = MCW_EXIT_FAILURE;
+        code = MCW_EXIT_USAGE; /* like the monitor: no terminal */
         stop(b);
       } else {
         views(b, v);

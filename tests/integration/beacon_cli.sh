@@ -39,7 +39,7 @@ usage 'metrics' -H --metrics 9464 "$G%lo"
 usage 'unknown option' -H --bogus "$G%lo"
 "$MCWATCH" beacon "$G%lo" </dev/null >"$dir/out" 2>"$dir/err"
 rc=$?
-[ $rc = 1 ] && grep -q 'use --headless' "$dir/err" || fail "no terminal: exit $rc: $(cat "$dir/err")"
+[ $rc = 2 ] && grep -q 'use --headless' "$dir/err" || fail "no terminal: exit $rc: $(cat "$dir/err")"
 "$MCWATCH" beacon --help | grep -q 'One-way delay needs agreeing clocks' || fail "--help"
 pass "usage errors are one line with exit 2; the screen without a terminal says --headless"
 
