@@ -20,6 +20,8 @@ struct mcw_datagram {
   bool truncated;      /* longer than the receive buffer (MSG_TRUNC) */
   const uint8_t *data; /* payload bytes, borrowed for the call */
   uint32_t caplen;     /* bytes at data, <= len */
+  bool has_ttl;        /* ttl came from IP_TTL / IPV6_HOPLIMIT */
+  uint8_t ttl;         /* TTL or hop limit the datagram arrived with */
 };
 
 #endif

@@ -30,6 +30,12 @@ struct mcw_endpoint {
  */
 int mcw_endpoint_parse(const char *text, struct mcw_endpoint *ep, char *err,
                        size_t errlen);
+/*
+ * Like mcw_endpoint_parse, but a source-specific group may come without a
+ * source: for callers that add the sources themselves (the beacon's --ssm).
+ */
+int mcw_endpoint_parse_channel(const char *text, struct mcw_endpoint *ep,
+                               char *err, size_t errlen);
 
 /*
  * Resolves ep->iface (name, index or address; "" means default_iface) in

@@ -62,6 +62,8 @@ size_t mcw_metrics_render_igmp(struct mcw_metrics_buf *out,
 /* Frees the buffer and zeroes it. */
 void mcw_metrics_buf_free(struct mcw_metrics_buf *b);
 
+/* Appends n bytes of s to out; for callers that add their own series. */
+void mcw_metrics_append(struct mcw_metrics_buf *out, const char *s, size_t n);
 /*
  * Writes s as a label value (backslash, double quote and newline escaped)
  * into out; for callers that add their own series.

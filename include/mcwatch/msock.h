@@ -39,7 +39,7 @@ struct mcw_msock_info {
 /*
  * Opens a socket bound to ep's group and port (SO_REUSEADDR set, and
  * SO_REUSEPORT when the port's holder needs it and no socket is bound to
- * the group address; docs/ARCHITECTURE.md), set for packet info, timestamps and
+ * the group address; docs/ARCHITECTURE.md), set for packet info, TTL, timestamps and
  * drop counts, and joins the group on ep->ifindex. Returns the descriptor or
  * -errno, with a sentence in err (escaped) naming the cause and the fix
  * (src/core/sockerr.c) and info->step set to the step that failed.

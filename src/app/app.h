@@ -160,6 +160,8 @@ int mcw_run_tui(struct mcw_options *o);
 int mcw_run_send(int argc, char **argv);
 /* Runs `mcwatch doctor` (argv[0] is "doctor"). Returns the exit code. */
 int mcw_run_doctor(int argc, char **argv);
+/* Runs `mcwatch beacon` (argv[0] is "beacon"). Returns the exit code. */
+int mcw_run_beacon(int argc, char **argv);
 
 /* Demo: prepares lo and starts the built-in senders on loop. */
 struct mcw_demo;

@@ -95,6 +95,8 @@ static void usage(FILE *f) {
       "send --help)\n"
       "       mcwatch doctor [--json] GROUP:PORT[@SOURCE][%IFACE]...  (why "
       "nothing arrives)\n"
+      "       mcwatch beacon [OPTIONS] GROUP:PORT[%IFACE]...  (who hears "
+      "whom)\n"
       "\n"
       "Watch IP multicast groups live: who sends, how fast, what arrives.\n"
       "\n"
@@ -520,6 +522,8 @@ int main(int argc, char **argv) {
     return mcw_run_send(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "doctor") == 0)
     return mcw_run_doctor(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "beacon") == 0)
+    return mcw_run_beacon(argc - 1, argv + 1);
 
   memset(&o, 0, sizeof(o));
   o.interval = 1.0;

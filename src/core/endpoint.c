@@ -289,8 +289,8 @@ static const char *example_group(const struct mcw_addr *g, char *buf,
 }
 
 /* Parses GROUP:PORT[@SOURCE][%IFACE] into ep, or explains the first error. */
-int mcw_endpoint_parse(const char *text, struct mcw_endpoint *ep, char *err,
-                       size_t errlen) {
+static int parse(const char *text, struct mcw_endpoint *ep, char *err,
+                 size_t errlen, bool need_source) {
   char gshow[SHOW_SIZE], sshow[SHOW_SIZE], eg[INET6_ADDRSTRLEN + 4];
   const char *p, *pct, *end, *at;
   struct mcw_endpoint e;
@@ -348,7 +348,7 @@ int mcw_endpoint_parse(const char *text, struct mcw_endpoint *ep, char *err,
     mcw_strlcpy(e.iface, pct + 1, sizeof(e.iface));
   }
 
-  if (mcw_addr_is_ssm(&e.group) && e.source.family == 0) {
+  if (need_source && mcw_addr_is_ssm(&e.group) && e.source.family == 0) {
     bool v6 = e.group.family == AF_INET6;
     return say(-EINVAL, err, errlen,
                "%s: source-specific group (%s) needs a source, e.g. "
@@ -360,6 +360,16 @@ int mcw_endpoint_parse(const char *text, struct mcw_endpoint *ep, char *err,
 
   *ep = e;
   return 0;
+}
+
+int mcw_endpoint_parse(const char *text, struct mcw_endpoint *ep, char *err,
+                       size_t errlen) {
+  return parse(text, ep, err, errlen, true);
+}
+
+int mcw_endpoint_parse_channel(const char *text, struct mcw_endpoint *ep,
+                               char *err, size_t errlen) {
+  return parse(text, ep, err, errlen, false);
 }
 
 /* Looks up ep's interface (or the default) and checks it can multicast. */

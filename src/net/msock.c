@@ -267,12 +267,14 @@ int mcw_msock_open(const struct mcw_endpoint *ep, int rcvbuf,
     if ((r = setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1)) < 0 ||
         (r = setopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)) < 0)
       goto fail;
+    (void)setopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1); /* for hops */
     /* Missing before Linux 4.20: the engine also filters by destination. */
     (void)setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0);
   } else {
     if ((r = setopt(fd, IPPROTO_IP, IP_PKTINFO, 1)) < 0 ||
         (r = setopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0)) < 0)
       goto fail;
+    (void)setopt(fd, IPPROTO_IP, IP_RECVTTL, 1); /* for hops */
   }
   (void)setopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
   (void)setopt(fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
@@ -391,6 +393,13 @@ int64_t mcw_batch_get(struct mcw_batch *b, int i, struct mcw_datagram *d) {
       d->ifindex = pi.ipi6_ifindex;
       d->dst.family = AF_INET6;
       memcpy(d->dst.bytes, &pi.ipi6_addr, 16);
+    } else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
+               (c->cmsg_level == IPPROTO_IPV6 &&
+                c->cmsg_type == IPV6_HOPLIMIT)) {
+      int v;
+      memcpy(&v, CMSG_DATA(c), sizeof(v));
+      d->has_ttl = v >= 0 && v <= 255;
+      d->ttl = (uint8_t)v;
     }
   }
   if (!d->kernel_ts)

@@ -95,6 +95,10 @@ void mcw_metrics_buf_free(struct mcw_metrics_buf *b) {
   memset(b, 0, sizeof(*b));
 }
 
+void mcw_metrics_append(struct mcw_metrics_buf *out, const char *s, size_t n) {
+  put(out, s, n);
+}
+
 void mcw_metrics_label_value(struct mcw_metrics_buf *out, const char *s) {
   for (; *s != '\0'; s++) {
     if (*s == '\\')

@@ -5,8 +5,12 @@
 set -eu
 cd "$(dirname "$0")"
 # Inputs that once crashed a fuzzer (crash-*) stay: they are regressions.
-[ -d corpus ] && find corpus -type f ! -name 'crash-*' -delete
-mkdir -p corpus/{endpoint,probe,rtp,mpegts,escape,json,stream,tr101290,iperf2,sap,igmp}
+# Only the folders made here are emptied (corpus/chanlist is kept by hand).
+made="endpoint probe rtp mpegts escape json stream tr101290 iperf2 sap igmp beacon"
+for d in $made; do
+  [ -d "corpus/$d" ] && find "corpus/$d" -type f ! -name 'crash-*' -delete
+  mkdir -p "corpus/$d"
+done
 
 # seed TARGET NAME PRINTF-FORMAT: one seed file from printf escapes.
 seed() { printf "$3" >"corpus/$1/$2"; }
@@ -142,3 +146,29 @@ seed igmp v2-report '\x16\x00\xf8\xfa\xef\x01\x02\x03'
 seed igmp v3-gs-query '\x11\x89\xf0\xe8\xe8\x01\x01\x01\x0a\x89\x00\x01\x0a\x00\x00\x01'
 seed igmp v3-query '\x11\x64\xec\x1e\x00\x00\x00\x00\x02\x7d\x00\x00'
 seed igmp v3-report '\x22\x00\xf6\xf2\x00\x00\x00\x02\x02\x00\x00\x00\xef\x01\x02\x03\x01\x01\x00\x01\xe8\x01\x01\x01\x0a\x00\x00\x01\x00\x00\x00\x00'
+# Beacon messages (docs/BEACON.md): a hello, a report with known and
+# unknown values, an entry about the sender itself, a truncated entry, more
+# entries than tracked, another version.
+python3 - <<'PY'
+import struct
+def fnv(b):
+    h = 0xcbf29ce484222325
+    for c in b:
+        h = ((h ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+def hdr(name, n, ttl=8, ms=5000):
+    return b'MCWB' + bytes([1, 0, ttl, len(name)]) + struct.pack('>QIH', fnv(name), ms, n) + name
+def ent(name, r, l, dup=0, ro=0, mean=-2**31, mx=-2**31, j=0xffffffff, h=255):
+    return struct.pack('>QIIIIiiIBB', fnv(name), r, l, dup, ro, mean, mx, j, h, len(name)) + name
+seeds = {
+    'hello': hdr(b'alpha', 0),
+    'report': hdr(b'alpha', 2) + ent(b'beta', 500, 7, 1, 2, 250, 1200, 31, 1) + ent(b'gamma', 1, 0),
+    'selfentry': hdr(b'alpha', 1) + ent(b'alpha', 5, 5),
+    'truncated': (hdr(b'alpha', 2) + ent(b'beta', 1, 1))[:-3],
+    'toomany': hdr(b'a', 65) + ent(b'b', 1, 1) * 3,
+    'v2': b'MCWB\x02' + hdr(b'x', 0)[5:],
+}
+for name, data in seeds.items():
+    with open('corpus/beacon/' + name, 'wb') as f:
+        f.write(data)
+PY

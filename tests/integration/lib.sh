@@ -158,3 +158,13 @@ arrivals() {
   sed -n 's/^received //p' "$out"
   rm -f "$out"
 }
+
+# last_matrix FILE [SSM]: the last beacon matrix event in FILE (of the
+# source-specific channel when SSM is "ssm"), compact, or nothing.
+last_matrix() {
+  if [ "${2:-}" = ssm ]; then
+    jq -c 'select(.event == "matrix" and .ssm == true)' "$1" 2>/dev/null | tail -n 1
+  else
+    jq -c 'select(.event == "matrix" and (.ssm | not))' "$1" 2>/dev/null | tail -n 1
+  fi
+}

@@ -290,12 +290,38 @@ static void test_format_partial(void **state) {
   assert_string_equal(mcw_endpoint_format(&ep, tiny, sizeof(tiny)), "[ff15");
 }
 
+/* A channel (the beacon's --ssm) may name a source-specific group alone. */
+static void test_channel(void **state) {
+  struct mcw_endpoint ep;
+  char err[256];
+
+  (void)state;
+  assert_int_equal(
+      mcw_endpoint_parse_channel("232.1.1.1:5000%lo", &ep, err, sizeof(err)),
+      0);
+  assert_int_equal(ep.source.family, 0);
+  assert_int_equal(ep.group.port, 5000);
+  assert_string_equal(ep.iface, "lo");
+  assert_int_equal(
+      mcw_endpoint_parse_channel("[ff35::1]:5000", &ep, err, sizeof(err)), 0);
+  assert_int_equal(
+      mcw_endpoint_parse("232.1.1.1:5000%lo", &ep, err, sizeof(err)), -EINVAL);
+  /* Everything else is checked as before. */
+  assert_int_equal(
+      mcw_endpoint_parse_channel("10.1.1.1:5000", &ep, err, sizeof(err)),
+      -EINVAL);
+  assert_int_equal(
+      mcw_endpoint_parse_channel("232.1.1.300:5000", &ep, err, sizeof(err)),
+      -EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_good),
       cmocka_unit_test(test_bad),
       cmocka_unit_test(test_null_and_short_err),
       cmocka_unit_test(test_format_partial),
+      cmocka_unit_test(test_channel),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
