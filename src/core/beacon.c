@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "mcwatch/be.h"
 #include "mcwatch/beacon.h"
 
 uint64_t mcw_beacon_id(const char *name, size_t len) {
@@ -18,34 +19,6 @@ uint64_t mcw_beacon_id(const char *name, size_t len) {
     h *= UINT64_C(0x100000001b3);
   }
   return h;
-}
-
-static void put16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++)
-    p[i] = (uint8_t)(v >> (24 - 8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++)
-    p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-static uint16_t get16(const uint8_t *p) {
-  return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-         p[3];
-}
-
-static uint64_t get64(const uint8_t *p) {
-  return (uint64_t)get32(p) << 32 | get32(p + 4);
 }
 
 int mcw_beacon_encode(const struct mcw_beacon_msg *m, uint8_t *buf,
@@ -68,22 +41,22 @@ int mcw_beacon_encode(const struct mcw_beacon_msg *m, uint8_t *buf,
   buf[5] = m->flags;
   buf[6] = m->ttl;
   buf[7] = m->name_len;
-  put64(buf + 8, m->id);
-  put32(buf + 16, m->interval_ms);
-  put16(buf + 20, m->nentries);
+  mcw_put64(buf + 8, m->id);
+  mcw_put32(buf + 16, m->interval_ms);
+  mcw_put16(buf + 20, m->nentries);
   memcpy(buf + MCW_BEACON_HDR, m->name, m->name_len);
   n = MCW_BEACON_HDR + m->name_len;
   for (unsigned i = 0; i < m->nentries; i++) {
     const struct mcw_beacon_entry *e = &m->entries[i];
     uint8_t *p = buf + n;
-    put64(p, e->from_id);
-    put32(p + 8, e->received);
-    put32(p + 12, e->lost);
-    put32(p + 16, e->dup);
-    put32(p + 20, e->reordered);
-    put32(p + 24, (uint32_t)(e->has_delay ? e->delay_mean_us : INT32_MIN));
-    put32(p + 28, (uint32_t)(e->has_delay ? e->delay_max_us : INT32_MIN));
-    put32(p + 32, e->has_jitter ? e->jitter_us : UINT32_MAX);
+    mcw_put64(p, e->from_id);
+    mcw_put32(p + 8, e->received);
+    mcw_put32(p + 12, e->lost);
+    mcw_put32(p + 16, e->dup);
+    mcw_put32(p + 20, e->reordered);
+    mcw_put32(p + 24, (uint32_t)(e->has_delay ? e->delay_mean_us : INT32_MIN));
+    mcw_put32(p + 28, (uint32_t)(e->has_delay ? e->delay_max_us : INT32_MIN));
+    mcw_put32(p + 32, e->has_jitter ? e->jitter_us : UINT32_MAX);
     p[36] = e->has_hops ? e->hops : 255;
     p[37] = e->name_len;
     memcpy(p + MCW_BEACON_ENTRY, e->name, e->name_len);
@@ -104,9 +77,9 @@ int mcw_beacon_decode(const uint8_t *data, size_t len,
   out->flags = data[5];
   out->ttl = data[6];
   out->name_len = data[7];
-  out->id = get64(data + 8);
-  out->interval_ms = get32(data + 16);
-  out->nentries = get16(data + 20);
+  out->id = mcw_get64(data + 8);
+  out->interval_ms = mcw_get32(data + 16);
+  out->nentries = mcw_get16(data + 20);
   if (out->name_len == 0 || out->name_len > MCW_BEACON_NAME_MAX ||
       out->nentries > MCW_BEACON_MAX || len - MCW_BEACON_HDR < out->name_len ||
       memchr(data + MCW_BEACON_HDR, 0, out->name_len) != NULL)
@@ -125,17 +98,17 @@ int mcw_beacon_decode(const uint8_t *data, size_t len,
         len - off - MCW_BEACON_ENTRY < e->name_len ||
         memchr(p + MCW_BEACON_ENTRY, 0, e->name_len) != NULL)
       return -EPROTO;
-    e->from_id = get64(p);
-    e->received = get32(p + 8);
-    e->lost = get32(p + 12);
-    e->dup = get32(p + 16);
-    e->reordered = get32(p + 20);
-    mean = (int32_t)get32(p + 24);
-    max = (int32_t)get32(p + 28);
+    e->from_id = mcw_get64(p);
+    e->received = mcw_get32(p + 8);
+    e->lost = mcw_get32(p + 12);
+    e->dup = mcw_get32(p + 16);
+    e->reordered = mcw_get32(p + 20);
+    mean = (int32_t)mcw_get32(p + 24);
+    max = (int32_t)mcw_get32(p + 28);
     e->has_delay = mean != INT32_MIN && max != INT32_MIN;
     e->delay_mean_us = e->has_delay ? mean : 0;
     e->delay_max_us = e->has_delay ? max : 0;
-    e->jitter_us = get32(p + 32);
+    e->jitter_us = mcw_get32(p + 32);
     e->has_jitter = e->jitter_us != UINT32_MAX;
     if (!e->has_jitter)
       e->jitter_us = 0;

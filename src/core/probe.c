@@ -10,33 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-static void put16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++)
-    p[i] = (uint8_t)(v >> (24 - 8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++)
-    p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-static uint16_t get16(const uint8_t *p) {
-  return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-         p[3];
-}
-
-static uint64_t get64(const uint8_t *p) {
-  return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
+#include "mcwatch/be.h"
 
 int mcw_probe_encode(const struct mcw_probe *p, const void *text,
                      size_t text_len, size_t size, uint8_t *buf, size_t cap) {
@@ -51,12 +25,12 @@ int mcw_probe_encode(const struct mcw_probe *p, const void *text,
   memcpy(buf, MCW_PROBE_MAGIC, 4);
   buf[4] = MCW_PROBE_VERSION;
   buf[5] = p->flags;
-  put16(buf + 6, MCW_PROBE_HDR);
-  put32(buf + 8, p->sender_id);
-  put16(buf + 12, (uint16_t)text_len);
-  put16(buf + 14, 0);
-  put64(buf + 16, p->seq);
-  put64(buf + 24, p->send_ns);
+  mcw_put16(buf + 6, MCW_PROBE_HDR);
+  mcw_put32(buf + 8, p->sender_id);
+  mcw_put16(buf + 12, (uint16_t)text_len);
+  mcw_put16(buf + 14, 0);
+  mcw_put64(buf + 16, p->seq);
+  mcw_put64(buf + 24, p->send_ns);
   if (text_len > 0)
     memcpy(buf + MCW_PROBE_HDR, text, text_len);
   memset(buf + MCW_PROBE_HDR + text_len, 0, n - MCW_PROBE_HDR - text_len);
@@ -80,16 +54,16 @@ int mcw_probe_decode(const uint8_t *data, size_t caplen, size_t len,
     return -EPROTO; /* too short even for version and header length */
   out->version = data[4];
   out->flags = data[5];
-  out->hdr_len = get16(data + 6);
+  out->hdr_len = mcw_get16(data + 6);
   if (out->version != MCW_PROBE_VERSION)
     return -EPROTO;
   if (caplen < MCW_PROBE_HDR || out->hdr_len < MCW_PROBE_HDR ||
       out->hdr_len > len)
     return -EPROTO;
-  out->sender_id = get32(data + 8);
-  out->text_len = get16(data + 12);
-  out->seq = get64(data + 16);
-  out->send_ns = get64(data + 24);
+  out->sender_id = mcw_get32(data + 8);
+  out->text_len = mcw_get16(data + 12);
+  out->seq = mcw_get64(data + 16);
+  out->send_ns = mcw_get64(data + 24);
   if ((size_t)out->text_len > len - out->hdr_len)
     return -EPROTO;
   avail = caplen > out->hdr_len ? caplen - out->hdr_len : 0;
