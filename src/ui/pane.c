@@ -298,34 +298,19 @@ static void draw_figures(struct tui *t, struct mcw_group *g,
 
 static void draw_spark(struct tui *t, struct mcw_group *g, int y, int x,
                        int w) {
-  static const char *blocks[8] = {" ",      "\u2581", "\u2582", "\u2583",
-                                  "\u2584", "\u2585", "\u2586", "\u2588"};
-  static const char ascii[] = " .:-=+*#";
-  double v[MCW_SPARK_SECONDS];
-  uint8_t lv[MCW_SPARK_SECONDS];
   char label[40], m[16];
   int n = w - 30;
   double max;
 
   if (n < 8)
     return;
-  if (n > MCW_SPARK_SECONDS)
-    n = MCW_SPARK_SECONDS;
-  n = (int)mcw_rate_history(&g->history, mcw_mono_ns(), v, (size_t)n);
-  max = mcw_fmt_spark(v, (size_t)n, 8, lv);
+  n = ui_spark_count(g, n);
   move(y, x);
   attron(ui_attr(t, UI_C_DIM));
   snprintf(label, sizeof(label), "  pkt/s last %3ds ", n);
   ui_put(stdscr, label, w);
   attroff(ui_attr(t, UI_C_DIM));
-  attron(ui_attr(t, UI_C_SPARK));
-  for (int i = 0; i < n; i++) {
-    if (t->utf8)
-      addstr(blocks[lv[i]]);
-    else
-      addch((chtype)(unsigned char)ascii[lv[i]]);
-  }
-  attroff(ui_attr(t, UI_C_SPARK));
+  max = ui_spark(t, g, n);
   attron(ui_attr(t, UI_C_DIM));
   snprintf(label, sizeof(label), " peak %s", mcw_fmt_si(max, m, sizeof(m)));
   ui_put(stdscr, label, w - n - 18);

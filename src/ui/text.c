@@ -157,6 +157,17 @@ int ui_cut(const char *s, int pos, int n, int w) {
   return k > 0 ? k : (n - pos < 1 ? 0 : 1);
 }
 
+int ui_spark_count(struct mcw_group *g, int w) {
+  double v[MCW_SPARK_SECONDS];
+
+  if (w <= 0)
+    return 0;
+  return (int)mcw_rate_history(&g->history, mcw_mono_ns(), v,
+                               (size_t)(w < MCW_SPARK_SECONDS
+                                            ? w
+                                            : MCW_SPARK_SECONDS));
+}
+
 double ui_spark(struct tui *t, struct mcw_group *g, int w) {
   static const char *blocks[8] = {" ",      "\u2581", "\u2582", "\u2583",
                                   "\u2584", "\u2585", "\u2586", "\u2588"};

@@ -409,6 +409,8 @@ void ui_escape(struct tui *t, const uint8_t *data, size_t len, char *out,
  * ending on a whole UTF-8 character (0 only at the end).
  */
 int ui_cut(const char *s, int pos, int n, int w);
+/* How many marks ui_spark draws in w columns (the seconds of history). */
+int ui_spark_count(struct mcw_group *g, int w);
 /* Draws g's packet-rate history as w marks at the cursor; returns peak. */
 double ui_spark(struct tui *t, struct mcw_group *g, int w);
 /* Draws a horizontal rule of w columns. */
