@@ -62,18 +62,25 @@ static void draw_footer(struct tui *t, const struct ui_keymap *map) {
   footer_map(t, map, &x);
 }
 
-/* The footer of pages that scroll (help, doctor, logs). */
-static void draw_page_footer(struct tui *t) {
+/* A footer of two keys and what they do: "KEY1 what1  KEY2 what2". */
+static void footer_two(struct tui *t, const char *k1, const char *w1,
+                       const char *k2, const char *w2) {
   move(LINES - 1, 0);
   clrtoeol();
   attron(ui_attr(t, UI_C_KEY));
-  addstr("Up/Down PgUp/PgDn Home/End");
+  addstr(k1);
   attroff(ui_attr(t, UI_C_KEY));
-  addstr(" scroll  ");
+  addstr(w1);
   attron(ui_attr(t, UI_C_KEY));
-  addstr("any other key");
+  addstr(k2);
   attroff(ui_attr(t, UI_C_KEY));
-  addstr(" closes");
+  addstr(w2);
+}
+
+/* The footer of pages that scroll (help, doctor, logs). */
+static void draw_page_footer(struct tui *t) {
+  footer_two(t, "Up/Down PgUp/PgDn Home/End", " scroll  ", "any other key",
+             " closes");
 }
 
 static void draw_status(struct tui *t) {
@@ -415,16 +422,7 @@ void ui_draw(struct tui *t) {
       if (t->mode == UI_PROMPT) {
         ui_prompt_draw(t);
         if (t->prompt.kind == UI_PROMPT_CONFIRM) {
-          move(LINES - 1, 0);
-          clrtoeol();
-          attron(ui_attr(t, UI_C_KEY));
-          addstr("y");
-          attroff(ui_attr(t, UI_C_KEY));
-          addstr(" Yes  ");
-          attron(ui_attr(t, UI_C_KEY));
-          addstr("any other key");
-          attroff(ui_attr(t, UI_C_KEY));
-          addstr(" No");
+          footer_two(t, "y", " Yes  ", "any other key", " No");
         } else {
           draw_footer(t, &ui_prompt_keys);
         }
