@@ -32,6 +32,7 @@ enum mcw_chanlist_format {
 struct mcw_channel {
   struct mcw_endpoint ep; /* parsed, not resolved; ep.label is set */
   unsigned line;          /* where it was read, from 1 */
+  unsigned pt, clock;     /* SDP: an a=rtpmap'ed payload type and its rate */
 };
 
 struct mcw_chanlist {

@@ -501,6 +501,9 @@ static void add_file(struct mcw_options *o, const char *path,
       mcw_strlcpy(all[k].label, list.v[i].ep.label, sizeof(all[k].label));
       add_endpoint(o, &all[k], where);
     }
+    /* An SDP's a=rtpmap names a dynamic type's clock, unless --clock did. */
+    if (list.v[i].clock != 0 && mcw_rtp_clock((uint8_t)list.v[i].pt) == 0)
+      (void)mcw_rtp_clock_set(list.v[i].pt, list.v[i].clock);
   }
   free(all);
   free(text);

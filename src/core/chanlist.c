@@ -391,6 +391,9 @@ static int sdp_read(struct reader *r, const char *buf, size_t len) {
       snprintf(label, sizeof(label), "%s", m->session);
     if ((rc = add(r, text, label, strlen(label), m->line)) < 0)
       return rc;
+    /* The RTP clock the description gives (a=rtpmap), for jitter. */
+    r->out->v[r->out->n - 1].pt = m->pt;
+    r->out->v[r->out->n - 1].clock = m->clock;
   }
   return 0;
 }

@@ -138,6 +138,11 @@ static void test_sdp_ffmpeg(void **state) {
   assert_string_equal(entry(&l, 1), "239.3.3.3:5006|Studio A (audio)");
   assert_int_equal(l.v[0].line, 7);
   assert_int_equal(l.v[1].line, 10);
+  /* The a=rtpmap clocks, for jitter of dynamic payload types. */
+  assert_int_equal(l.v[0].pt, 96);
+  assert_int_equal(l.v[0].clock, 90000);
+  assert_int_equal(l.v[1].pt, 97);
+  assert_int_equal(l.v[1].clock, 48000);
   mcw_chanlist_free(&l);
 }
 
