@@ -484,7 +484,9 @@ void mcw_json_payload(struct mcw_json *j, const uint8_t *data, size_t n) {
       state = MCW_ESC_BASE;
       continue;
     }
-    k = b < 0x80 ? 1 : mcw_escape_decode(data + i, n - i, &cp);
+    /* Below 0xc2 (ASCII, a lone continuation byte, C0/C1 leads) and above
+       0xf4 no UTF-8 sequence starts: a unit of one byte, no decoding. */
+    k = b < 0xc2 || b > 0xf4 ? 1 : mcw_escape_decode(data + i, n - i, &cp);
     if (k <= 1) {
       /* A unit of one byte: its text from the table. */
       memcpy(p, bt[b].text, sizeof(bt[b].text));
