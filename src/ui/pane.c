@@ -578,8 +578,10 @@ static void draw_senders(struct tui *t, struct ui_pane *p, int y, int x, int h,
     }
     move(y + 1 + row++, x);
     ui_put(stdscr, buf, w);
-    row += draw_ssrcs(&s->stream, y + 1 + row, x, h - 2 - row, sw, narrow, wide,
-                      w);
+    /* (leaving the last row for "+ N more" when senders remain) */
+    row += draw_ssrcs(&s->stream, y + 1 + row, x,
+                      h - 1 - row - (i + 1 < g->senders.count), sw, narrow,
+                      wide, w);
   }
   if (hidden > 0 || g->senders.overflow_packets > 0) {
     char n1[32];
