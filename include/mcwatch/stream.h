@@ -14,6 +14,15 @@
  * (8 KB), each allocated once when a stream turns out to need it. TS
  * tables are limited per group by struct mcw_stream_budget (16 by default);
  * further TS senders are recognised and counted, their PIDs not tracked.
+ *
+ * RTP is tracked per SSRC: a sender (address and port) whose datagrams
+ * carry a second SSRC gets a table of up to MCW_RTP_SSRC_MAX streams, one
+ * per SSRC, each with its own sequence tracker, jitter and (rtp-ts) TS
+ * checker; the sender's figures are their sums (jitter, SSRC, PT and TS
+ * details are those of the SSRC heard last). A ninth SSRC takes the place
+ * of the one heard least recently, whose figures stay in the sums
+ * (`retired`). The table (about 4.5 KB) is allocated once, when a second
+ * SSRC is heard; a sender with one SSRC costs nothing more.
  */
 #ifndef MCWATCH_STREAM_H
 #define MCWATCH_STREAM_H
@@ -28,6 +37,7 @@
 #include "mcwatch/seqtrack.h"
 
 #define MCW_TS_TRACKED_MAX 16 /* TS senders tracked per group */
+#define MCW_RTP_SSRC_MAX 8    /* SSRCs tracked apart per sender */
 
 enum mcw_kind {
   MCW_KIND_UNKNOWN, /* none recognised (yet) */
@@ -47,11 +57,13 @@ struct mcw_stream_budget {
 };
 
 struct mcw_rtp_window;
+struct mcw_rtp_ssrcs;
 
 struct mcw_stream {
   enum mcw_kind kind;
   enum mcw_kind cand; /* candidate kind awaiting confirmation */
   uint8_t cand_n;     /* datagrams that agreed so far */
+  uint8_t cand_other; /* RTP: datagrams of other SSRCs since (held) */
   uint16_t cand_seq[3];
   uint32_t cand_ssrc;
   /* TS recognition: a chain of datagrams whose sync bytes line up. */
@@ -77,6 +89,8 @@ struct mcw_stream {
   bool ts_tracked; /* has a per-PID table */
   /* rtp-ts: datagrams held to give their TS packets in RTP order. */
   struct mcw_rtp_window *win;
+  /* rtp, rtp-ts: one stream per SSRC, once a second SSRC was heard. */
+  struct mcw_rtp_ssrcs *ssrcs;
 };
 
 /* A stream's figures, for output. */
@@ -98,6 +112,22 @@ struct mcw_stream_figures {
   uint64_t cc_errors;
 };
 
+/* Counts summed over the SSRCs a sender's table gave up (retired). */
+struct mcw_stream_sums {
+  uint64_t received, expected, lost, dup, reordered, restarts, malformed;
+  uint64_t cc_errors;
+};
+
+/* The SSRCs of one RTP sender, each its own stream (see above). */
+struct mcw_rtp_ssrcs {
+  uint32_t n;                        /* streams in use */
+  uint32_t cur;                      /* the one heard last */
+  uint64_t retired;                  /* SSRCs given up to make room */
+  struct mcw_stream_sums gone;       /* their figures */
+  int64_t last_ns[MCW_RTP_SSRC_MAX]; /* when each was last heard */
+  struct mcw_stream s[MCW_RTP_SSRC_MAX];
+};
+
 /* Sets up an empty stream. */
 void mcw_stream_init(struct mcw_stream *st);
 /* Frees what a stream allocated and hands its TS table back to b. */
@@ -108,6 +138,18 @@ void mcw_stream_account(struct mcw_stream *st, const struct mcw_datagram *d,
 /* Fills f with the stream's figures. */
 void mcw_stream_figures(const struct mcw_stream *st,
                         struct mcw_stream_figures *f);
+/*
+ * The stream of the SSRC heard last, for its TS details and current
+ * figures: st itself unless st tracks several SSRCs.
+ */
+const struct mcw_stream *mcw_stream_main(const struct mcw_stream *st);
+/*
+ * How many SSRCs st tracks apart (0 for a stream with one SSRC or none),
+ * and the i-th of them.
+ */
+size_t mcw_stream_ssrc_count(const struct mcw_stream *st);
+/* The stream of st's i-th SSRC (i below mcw_stream_ssrc_count). */
+const struct mcw_stream *mcw_stream_ssrc(const struct mcw_stream *st, size_t i);
 /* The kind as a word: "probe", "rtp", "rtp-ts", "ts", "mcjoin", "msend"... */
 const char *mcw_kind_name(enum mcw_kind k);
 /*

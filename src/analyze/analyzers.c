@@ -43,7 +43,7 @@ void mcw_stream_text(const struct mcw_stream *st, char *buf, size_t n) {
 
 const char *mcw_analyzer_service_name(const struct mcw_group *g) {
   for (uint32_t i = 0; i < g->senders.count; i++) {
-    const struct mcw_stream *st = &g->senders.items[i].stream;
+    const struct mcw_stream *st = mcw_stream_main(&g->senders.items[i].stream);
     if (st->ts.tr != NULL && st->ts.tr->has_service)
       return st->ts.tr->service;
   }

@@ -1,14 +1,23 @@
 /*
  * The RTP analyzer (RFC 3550): recognised after RTP_CONFIRM datagrams with
- * one SSRC and sequence steps of 1 to MCW_RTP_MISORDER; "rtp-ts" when the
- * payload is MPEG-TS, whose packets then go to the TS checker. RTCP on the
- * RTP port (RFC 5761) neither confirms nor breaks a candidate and is never
+ * one SSRC and sequence steps of 1 to MCW_RTP_MISORDER (up to 6 datagrams
+ * of other SSRCs between them wait, uncounted, so two SSRCs interleaved
+ * from the start are recognised: the second is counted from then on); "rtp-ts"
+ * when the payload is MPEG-TS, whose packets then go to the TS checker. RTCP on
+ * the RTP port (RFC 5761) neither confirms nor breaks a candidate and is never
  * malformed RTP.
  *
  * Jitter needs the payload type's clock (mcw_rtp_clock): RFC 3551's for
  * static types, --clock PT=HZ for the others; with no known clock there
  * is no jitter figure (null), never one at a guessed rate. MPEG-TS in RTP
  * is 90 kHz whatever its payload type (RFC 2250).
+ *
+ * Each SSRC is its own stream (mcwatch/stream.h): a sender's first SSRC
+ * lives in the sender's stream; when another is heard, that stream moves
+ * into a table of MCW_RTP_SSRC_MAX (its window and TS table with it) and
+ * each SSRC is accounted there, so loss, duplicates, reordering, jitter and
+ * TS continuity never mix two SSRCs, and a new SSRC is a new stream, not a
+ * restart of the old one.
  *
  * For rtp-ts, the TS checker must see the packets as a receiver with a
  * jitter buffer would: once each, in RTP sequence order. A small window
@@ -24,6 +33,7 @@
 
 #include "mcwatch/analyzer.h"
 #include "mcwatch/common.h"
+#include "mcwatch/json.h"
 #include "mcwatch/rtp.h"
 
 #define RTP_CONFIRM 3
@@ -140,8 +150,8 @@ static void window_push(struct mcw_stream *st, uint64_t seq, bool restart,
   }
 }
 
-static void count(struct mcw_stream *st, const struct mcw_rtp *h,
-                  const struct mcw_datagram *d) {
+static void count_one(struct mcw_stream *st, const struct mcw_rtp *h,
+                      const struct mcw_datagram *d) {
   enum mcw_seq_result r;
   uint64_t seq;
   uint32_t hz;
@@ -180,6 +190,88 @@ static bool ts_payload(const struct mcw_rtp *h, const struct mcw_datagram *d) {
          mcw_ts_looks(d->data + h->payload_off, h->payload_len);
 }
 
+/* Moves the sender's single-SSRC stream into a new table as its first. */
+static struct mcw_rtp_ssrcs *ssrcs_start(struct mcw_stream *st,
+                                         int64_t now_ns) {
+  struct mcw_rtp_ssrcs *t = mcw_xcalloc(1, sizeof(*t));
+
+  t->s[0] = *st;         /* takes the window, the TS table and the figures */
+  t->s[0].malformed = 0; /* what did not parse stays the sender's */
+  t->last_ns[0] = now_ns;
+  t->n = 1;
+  st->win = NULL;
+  st->ts_tracked = false;
+  memset(&st->ts, 0, sizeof(st->ts));
+  memset(&st->lat, 0, sizeof(st->lat));
+  st->ssrcs = t;
+  return t;
+}
+
+/* Adds a stream's figures to the sums of SSRCs given up. */
+static void retire(struct mcw_rtp_ssrcs *t, const struct mcw_stream *s) {
+  struct mcw_stream_figures f;
+
+  mcw_stream_figures(s, &f);
+  t->gone.received += f.received;
+  t->gone.expected += f.expected;
+  t->gone.lost += f.lost;
+  t->gone.dup += f.dup;
+  t->gone.reordered += f.reordered;
+  t->gone.restarts += f.restarts;
+  t->gone.malformed += f.malformed;
+  t->gone.cc_errors += f.cc_errors;
+  t->retired++;
+}
+
+/*
+ * The stream of h's SSRC: the sender's own while it has heard one SSRC,
+ * else the table's, made (or taking the place of the one heard least
+ * recently) for an SSRC not heard before.
+ */
+static struct mcw_stream *ssrc_stream(struct mcw_stream *st,
+                                      const struct mcw_rtp *h,
+                                      const struct mcw_datagram *d,
+                                      struct mcw_stream_budget *b) {
+  struct mcw_rtp_ssrcs *t = st->ssrcs;
+  uint32_t i;
+
+  if (t == NULL) {
+    if (!st->has_id || st->id == h->ssrc)
+      return st;
+    t = ssrcs_start(st, d->ts_ns);
+  }
+  for (i = 0; i < t->n; i++)
+    if (t->s[i].id == h->ssrc)
+      break;
+  if (i == t->n) {
+    if (t->n < MCW_RTP_SSRC_MAX) {
+      t->n++;
+    } else {
+      i = 0;
+      for (uint32_t k = 1; k < t->n; k++)
+        if (t->last_ns[k] < t->last_ns[i])
+          i = k;
+      retire(t, &t->s[i]);
+      mcw_stream_free(&t->s[i], b);
+    }
+    mcw_stream_init(&t->s[i]);
+    mcw_stream_set_kind(&t->s[i],
+                        ts_payload(h, d) ? MCW_KIND_RTP_TS : MCW_KIND_RTP, b);
+  }
+  t->cur = i;
+  t->last_ns[i] = d->ts_ns;
+  st->id = h->ssrc;
+  st->pt = h->pt;
+  st->last_seq = h->seq;
+  return &t->s[i];
+}
+
+/* Accounts an RTP datagram in the stream of its SSRC. */
+static void count(struct mcw_stream *st, const struct mcw_rtp *h,
+                  const struct mcw_datagram *d, struct mcw_stream_budget *b) {
+  count_one(ssrc_stream(st, h, d, b), h, d);
+}
+
 static enum mcw_recognised recognise(struct mcw_stream *st,
                                      const struct mcw_datagram *d,
                                      struct mcw_stream_budget *b) {
@@ -191,12 +283,20 @@ static enum mcw_recognised recognise(struct mcw_stream *st,
     return MCW_AN_HELD; /* RTCP beside RTP */
   if (r < 0)
     return MCW_AN_NO;
+  /* Two SSRCs interleaved on one socket: the other's datagrams wait
+   * (a few) while the first SSRC's candidate gathers its three. */
+  if (st->cand == MCW_KIND_RTP && st->cand_n > 0 && st->cand_ssrc != h.ssrc &&
+      st->cand_other < 2 * RTP_CONFIRM) {
+    st->cand_other++;
+    return MCW_AN_HELD;
+  }
   step = (uint16_t)(h.seq - st->cand_seq[st->cand_n ? st->cand_n - 1 : 0]);
   if (st->cand != MCW_KIND_RTP || st->cand_ssrc != h.ssrc || step == 0 ||
       step > MCW_RTP_MISORDER) {
     st->cand = MCW_KIND_RTP;
     st->cand_ssrc = h.ssrc;
     st->cand_n = 0;
+    st->cand_other = 0;
   }
   st->cand_seq[st->cand_n++] = h.seq;
   if (st->cand_n < RTP_CONFIRM)
@@ -210,7 +310,7 @@ static enum mcw_recognised recognise(struct mcw_stream *st,
     for (int i = 0; i < RTP_CONFIRM - 1; i++)
       mcw_seq_push(&st->seq, mcw_seq_extend16(&st->seq, earlier[i]));
   }
-  count(st, &h, d);
+  count(st, &h, d, b);
   return MCW_AN_TAKEN;
 }
 
@@ -219,15 +319,77 @@ static void account(struct mcw_stream *st, const struct mcw_datagram *d,
   struct mcw_rtp h;
   int r = mcw_rtp_parse(d->data, d->caplen, d->len, &h);
 
-  (void)b;
   if (r == 0)
-    count(st, &h, d);
+    count(st, &h, d, b);
   else if (r != -ENOMSG) /* RTCP on the RTP port is not malformed RTP */
     mcw_stream_malformed(st);
 }
 
 static void text(const struct mcw_stream *st, char *buf, size_t n) {
-  snprintf(buf, n, "SSRC %08" PRIx32 " PT %u", st->id, st->pt);
+  size_t k = mcw_stream_ssrc_count(st);
+
+  if (k > 1)
+    snprintf(buf, n, "SSRC %08" PRIx32 " PT %u (%zu SSRCs)", st->id, st->pt, k);
+  else
+    snprintf(buf, n, "SSRC %08" PRIx32 " PT %u", st->id, st->pt);
+}
+
+/* One SSRC's row in "ssrcs". */
+static void ssrc_row(const struct mcw_stream *s, struct mcw_json *j) {
+  struct mcw_stream_figures f;
+
+  mcw_stream_figures(s, &f);
+  mcw_json_open(j);
+  mcw_json_key(j, "ssrc");
+  mcw_json_u64(j, f.id);
+  mcw_json_key(j, "pt");
+  mcw_json_u64(j, f.pt);
+  mcw_json_key(j, "kind");
+  mcw_json_str(j, mcw_kind_name(f.kind));
+  mcw_json_key(j, "received");
+  mcw_json_u64(j, f.received);
+  mcw_json_key(j, "lost");
+  mcw_json_u64(j, f.lost);
+  mcw_json_key(j, "loss_pct");
+  if (f.expected > 0)
+    mcw_json_double(j, 100.0 * (double)f.lost / (double)f.expected, 3);
+  else
+    mcw_json_null(j);
+  mcw_json_key(j, "dup");
+  mcw_json_u64(j, f.dup);
+  mcw_json_key(j, "reordered");
+  mcw_json_u64(j, f.reordered);
+  mcw_json_key(j, "restarts");
+  mcw_json_u64(j, f.restarts);
+  mcw_json_key(j, "malformed");
+  mcw_json_u64(j, f.malformed);
+  mcw_json_key(j, "last_seq");
+  mcw_json_u64(j, f.last_seq);
+  mcw_json_key(j, "jitter_ms");
+  if (f.has_jitter)
+    mcw_json_double(j, f.jitter_ms, 3);
+  else
+    mcw_json_null(j);
+  if (f.is_ts) {
+    mcw_json_key(j, "cc_errors");
+    mcw_json_u64(j, f.cc_errors);
+  }
+  mcw_json_close(j);
+}
+
+/* "ssrcs": one row per SSRC (one for a single-SSRC sender). */
+static void ssrcs_json(const struct mcw_stream *st, struct mcw_json *j) {
+  size_t k = mcw_stream_ssrc_count(st);
+
+  mcw_json_key(j, "ssrcs");
+  mcw_json_open_array(j);
+  if (k == 0)
+    ssrc_row(st, j);
+  for (size_t i = 0; i < k; i++)
+    ssrc_row(mcw_stream_ssrc(st, i), j);
+  mcw_json_close_array(j);
+  mcw_json_key(j, "ssrcs_retired");
+  mcw_json_u64(j, st->ssrcs != NULL ? st->ssrcs->retired : 0);
 }
 
 const struct mcw_analyzer mcw_an_rtp = {
@@ -235,17 +397,19 @@ const struct mcw_analyzer mcw_an_rtp = {
     .name = "rtp",
     .recognise = recognise,
     .account = account,
+    .json = ssrcs_json,
     .text = text,
 };
 
 static void ts_json(const struct mcw_stream *st, struct mcw_json *j) {
-  mcw_an_ts_json(&st->ts, j);
+  ssrcs_json(st, j);
+  mcw_an_ts_json(&mcw_stream_main(st)->ts, j);
 }
 
 static void ts_text(const struct mcw_stream *st, char *buf, size_t n) {
   int k = snprintf(buf, n, "SSRC %08" PRIx32 " ", st->id);
   if (k > 0 && (size_t)k < n)
-    mcw_an_ts_text(&st->ts, buf + k, n - (size_t)k);
+    mcw_an_ts_text(&mcw_stream_main(st)->ts, buf + k, n - (size_t)k);
 }
 
 /* Recognised by the rtp row, which looks at the payload. */

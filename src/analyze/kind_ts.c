@@ -78,8 +78,8 @@ static enum mcw_recognised recognise(struct mcw_stream *st,
   mcw_stream_set_kind(st, MCW_KIND_TS, b);
   st->ts.now_ns = d->ts_ns;
   if (was_aligned)
-    mcw_ts_account(&st->ts, p, len); /* untracked: sync bytes only */
-  else if (st->ts_tracked)
+    mcw_ts_account(&st->ts, p, len);  /* untracked: sync bytes only */
+  else if (st->ts_tracked && o < len) /* o >= len: inside one packet */
     mcw_ts_feed(&st->ts, p + o, len - o);
   return MCW_AN_TAKEN;
 }

@@ -5,6 +5,7 @@
 #ifndef MCWATCH_APP_H
 #define MCWATCH_APP_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -158,6 +159,23 @@ int mcw_ui_bind(const char *action, const char *key, char *err, size_t len);
 int mcw_run_tui(struct mcw_options *o);
 /* Runs `mcwatch send` (argv[0] is "send"). Returns the exit code. */
 int mcw_run_send(int argc, char **argv);
+/* What `mcwatch send --replay` was asked (src/app/replay.c). */
+struct mcw_replay_config {
+  const char *path;   /* the capture */
+  const char *filter; /* --filter: a libpcap filter expression, or NULL */
+  const char *iface;  /* --iface for original groups, or NULL */
+  double speed;       /* 1 = the capture's timing; 0 = no waiting */
+  bool loop;          /* start again at the end */
+  uint64_t count;     /* stop after this many datagrams; 0 = never */
+  double duration;    /* stop after this many seconds; 0 = never */
+  int ttl;
+  bool mloop;                     /* multicast loopback */
+  const struct mcw_endpoint *eps; /* resolved; none = original groups */
+  size_t neps;
+  volatile sig_atomic_t *stop; /* set by a signal handler */
+};
+/* Replays a capture's UDP payloads; returns the exit code. */
+int mcw_replay(const struct mcw_replay_config *cfg);
 /* Runs `mcwatch doctor` (argv[0] is "doctor"). Returns the exit code. */
 int mcw_run_doctor(int argc, char **argv);
 /* Runs `mcwatch beacon` (argv[0] is "beacon"). Returns the exit code. */

@@ -36,7 +36,7 @@
 #define RATE_MIN_S 0.01 /* shorter than this, a rate is not measured */
 #define SAY_MAX 2048
 
-enum { OPT_NO_LOOP = 256 };
+enum { OPT_NO_LOOP = 256, OPT_REPLAY, OPT_SPEED, OPT_LOOP, OPT_FILTER };
 
 static const struct option send_options[] = {
     {"text", required_argument, NULL, 't'},
@@ -47,6 +47,10 @@ static const struct option send_options[] = {
     {"ttl", required_argument, NULL, 'T'},
     {"iface", required_argument, NULL, 'i'},
     {"no-loop", no_argument, NULL, OPT_NO_LOOP},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"speed", required_argument, NULL, OPT_SPEED},
+    {"loop", no_argument, NULL, OPT_LOOP},
+    {"filter", required_argument, NULL, OPT_FILTER},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -56,33 +60,51 @@ static volatile sig_atomic_t stop_flag;
 static void on_signal(int sig) { stop_flag = sig; }
 
 static void send_usage(FILE *f) {
-  fputs("Usage: mcwatch send [OPTIONS] GROUP:PORT[%IFACE]...\n"
-        "\n"
-        "Send mcwatch probes (sender id, sequence number, send time and an\n"
-        "optional text; see docs/PROBE.md) so that mcwatch receivers report\n"
-        "loss, duplicates, reordering, latency and jitter.\n"
-        "\n"
-        "Options:\n"
-        "  -t, --text TEXT           text carried in every probe\n"
-        "  -s, --size BYTES          pad each probe to BYTES (32 to 65507)\n"
-        "  -r, --rate PPS            probes per second per group (default "
-        "10;\n"
-        "                            fractions allowed, at most 1000000)\n"
-        "  -n, --count N             stop after N probes per group\n"
-        "  -d, --duration SECONDS    stop after SECONDS\n"
-        "      --ttl N               multicast TTL / hop limit (default 1)\n"
-        "  -i, --iface IFACE         interface for groups without %IFACE\n"
-        "                            (default: that of the default route, "
-        "else lo)\n"
-        "      --no-loop             do not loop probes back to this host\n"
-        "  -h, --help                show this help\n"
-        "\n"
-        "Without --count or --duration it sends until Ctrl-C. At the end it\n"
-        "prints \"sent N datagrams in S s (R/s) to ...\" on stderr (no rate\n"
-        "with fewer than 2 probes per group or under 10 ms: nothing to\n"
-        "measure). A group that fails is reported at once; the others go on.\n"
-        "Exit status: 0 ok, 1 runtime failure (any group), 2 usage error.\n",
-        f);
+  fputs(
+      "Usage: mcwatch send [OPTIONS] GROUP:PORT[%IFACE]...\n"
+      "       mcwatch send --replay FILE [OPTIONS] [GROUP:PORT[%IFACE]...]\n"
+      "\n"
+      "Send mcwatch probes (sender id, sequence number, send time and an\n"
+      "optional text; see docs/PROBE.md) so that mcwatch receivers report\n"
+      "loss, duplicates, reordering, latency and jitter.\n"
+      "\n"
+      "Options:\n"
+      "  -t, --text TEXT           text carried in every probe\n"
+      "  -s, --size BYTES          pad each probe to BYTES (32 to 65507)\n"
+      "  -r, --rate PPS            probes per second per group (default "
+      "10;\n"
+      "                            fractions allowed, at most 1000000)\n"
+      "  -n, --count N             stop after N probes per group\n"
+      "  -d, --duration SECONDS    stop after SECONDS\n"
+      "      --ttl N               multicast TTL / hop limit (default 1)\n"
+      "  -i, --iface IFACE         interface for groups without %IFACE\n"
+      "                            (default: that of the default route, "
+      "else lo)\n"
+      "      --no-loop             do not loop probes back to this host\n"
+      "\n"
+      "Replay (instead of probes):\n"
+      "      --replay FILE         send the UDP payloads of a pcap or pcapng\n"
+      "                            capture (tcpdump, Wireshark, mcwatch\n"
+      "                            --write) with its timing: to each GROUP\n"
+      "                            given, else to their original groups\n"
+      "                            (on --iface)\n"
+      "      --speed X             X times the capture's pace (default 1;\n"
+      "                            0: as fast as possible)\n"
+      "      --loop                start the capture again at its end\n"
+      "      --filter EXPR         only the records this pcap-filter(7)\n"
+      "                            expression takes\n"
+      "      (--count counts datagrams taken from the capture; --duration\n"
+      "      and --ttl apply; --text, --size and --rate do not)\n"
+      "  -h, --help                show this help\n"
+      "\n"
+      "Without --count or --duration it sends until Ctrl-C. At the end it\n"
+      "prints \"sent N datagrams in S s (R/s) to ...\" on stderr (no rate\n"
+      "with fewer than 2 probes per group or under 10 ms: nothing to\n"
+      "measure). A group that fails is reported at once; the others go on.\n"
+      "Exit status: 0 ok, 1 runtime failure (any group, a capture that\n"
+      "cannot be read or is cut short, nothing replayed), 2 usage error\n"
+      "(also a file that is not a capture).\n",
+      f);
 }
 
 /* Resolves the endpoints of argv[first..argc) into eps; exits 2 on error. */
@@ -214,6 +236,39 @@ static void on_failed(void *arg, size_t i, int err) {
       (unsigned long long)f->tx[i].sent, f->tx[i].sent == 1 ? "" : "s");
 }
 
+/* Runs --replay with the options and endpoints parsed; returns the code. */
+static int replay(struct mcw_replay_config *rp, int argc, char **argv,
+                  const char *iface, int ttl, bool loop, bool probe_opt,
+                  const struct mcw_txrun_config *cfg) {
+  struct mcw_endpoint *eps = NULL;
+  struct sigaction sa;
+  int code;
+
+  if (probe_opt)
+    mcw_cli_error("--text, --size and --rate are for probes, not --replay");
+  if (rp->path[0] == '\0')
+    mcw_cli_error("--replay: empty file name");
+  if (optind < argc) {
+    eps = mcw_xcalloc((size_t)(argc - optind), sizeof(*eps));
+    rp->neps = resolve(argv, optind, argc, iface, eps);
+  }
+  rp->eps = eps;
+  rp->iface = iface;
+  rp->ttl = ttl;
+  rp->mloop = loop;
+  rp->count = cfg->count;
+  rp->duration = cfg->duration;
+  rp->stop = &stop_flag;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_signal; /* no SA_RESTART: sleeps end at once */
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  code = mcw_replay(rp);
+  free(eps);
+  return code;
+}
+
 int mcw_run_send(int argc, char **argv) {
   struct mcw_txrun_config cfg;
   struct mcw_txrun_result res;
@@ -224,7 +279,8 @@ int mcw_run_send(int argc, char **argv) {
   const char *iface = NULL;
   char err[256];
   long ttl = 1;
-  bool loop = true;
+  bool loop = true, probe_opt = false;
+  struct mcw_replay_config rp = {.speed = 1.0};
   size_t n, failed = 0;
   int c;
 
@@ -238,6 +294,7 @@ int mcw_run_send(int argc, char **argv) {
          -1) {
     switch (c) {
     case 't':
+      probe_opt = true;
       cfg.text = optarg;
       cfg.text_len = strlen(optarg);
       if (cfg.text_len > MCW_PROBE_MAX - MCW_PROBE_HDR)
@@ -245,10 +302,12 @@ int mcw_run_send(int argc, char **argv) {
                       MCW_PROBE_MAX - MCW_PROBE_HDR);
       break;
     case 's':
+      probe_opt = true;
       cfg.size =
           (size_t)mcw_cli_whole("--size", optarg, MCW_PROBE_HDR, MCW_PROBE_MAX);
       break;
     case 'r':
+      probe_opt = true;
       cfg.rate = mcw_cli_decimal("--rate", optarg, 0.001, RATE_MAX, false);
       break;
     case 'n':
@@ -269,6 +328,21 @@ int mcw_run_send(int argc, char **argv) {
     case OPT_NO_LOOP:
       loop = false;
       break;
+    case OPT_REPLAY:
+      rp.path = optarg;
+      break;
+    case OPT_SPEED:
+      rp.speed = mcw_cli_decimal("--speed", optarg, 0, 1000.0, true);
+      if (rp.speed > 0 && rp.speed < 0.001)
+        mcw_cli_error("--speed %s: out of range; allowed 0 or 0.001 to 1000",
+                      optarg);
+      break;
+    case OPT_LOOP:
+      rp.loop = true;
+      break;
+    case OPT_FILTER:
+      rp.filter = optarg;
+      break;
     case 'h':
       send_usage(stdout);
       return mcw_cli_stdout_done();
@@ -276,6 +350,10 @@ int mcw_run_send(int argc, char **argv) {
       mcw_cli_bad_option(c, argv, optind, optopt);
     }
   }
+  if (rp.path != NULL)
+    return replay(&rp, argc, argv, iface, (int)ttl, loop, probe_opt, &cfg);
+  if (rp.loop || rp.filter != NULL || rp.speed != 1.0)
+    mcw_cli_error("--speed, --loop and --filter go with --replay FILE");
   if (optind >= argc)
     mcw_cli_error("no group to send to; give GROUP:PORT");
   if (cfg.size != 0 && cfg.size < MCW_PROBE_HDR + cfg.text_len)

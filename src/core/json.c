@@ -300,27 +300,33 @@ void mcw_json_close_array(struct mcw_json *j) {
   j->need_comma = true;
 }
 
+#define KEY_FAST 64 /* keys up to this long are copied in one pass */
+
 void mcw_json_key(struct mcw_json *j, const char *key) {
-  size_t n = strlen(key);
+  const uint8_t *k = (const uint8_t *)key;
+  char *p;
+  size_t i;
 
-  if (plain_run((const uint8_t *)key, n) == n) {
-    /* The usual key: plain ASCII, written as it is. */
-    char *p;
-
-    reserve(j, n + 4);
-    p = j->buf + j->len;
+  /*
+   * The usual key, plain ASCII: checked and copied in one pass (no
+   * strlen, no separate scan), straight after the comma and quote; the
+   * line only grows once the whole key has turned out plain.
+   */
+  reserve(j, KEY_FAST + 4);
+  p = j->buf + j->len + (j->need_comma ? 2 : 1);
+  for (i = 0; i < KEY_FAST && plain_ascii(k[i]); i++)
+    p[i] = (char)k[i];
+  if (k[i] == '\0') {
     if (j->need_comma)
-      *p++ = ',';
-    *p++ = '"';
-    memcpy(p, key, n);
-    p += n;
-    *p++ = '"';
-    *p++ = ':';
-    *p = '\0';
-    j->len = (size_t)(p - j->buf);
+      p[-2] = ',';
+    p[-1] = '"';
+    p[i] = '"';
+    p[i + 1] = ':';
+    p[i + 2] = '\0';
+    j->len = (size_t)(p + i + 2 - j->buf);
   } else {
     separate(j);
-    put_string(j, key, n);
+    put_string(j, key, strlen(key));
     put(j, ":", 1);
   }
   j->need_comma = false;
@@ -478,7 +484,9 @@ void mcw_json_payload(struct mcw_json *j, const uint8_t *data, size_t n) {
       state = MCW_ESC_BASE;
       continue;
     }
-    k = b < 0x80 ? 1 : mcw_escape_decode(data + i, n - i, &cp);
+    /* Below 0xc2 (ASCII, a lone continuation byte, C0/C1 leads) and above
+       0xf4 no UTF-8 sequence starts: a unit of one byte, no decoding. */
+    k = b < 0xc2 || b > 0xf4 ? 1 : mcw_escape_decode(data + i, n - i, &cp);
     if (k <= 1) {
       /* A unit of one byte: its text from the table. */
       memcpy(p, bt[b].text, sizeof(bt[b].text));

@@ -36,6 +36,12 @@ void mcw_stream_init(struct mcw_stream *st) {
 }
 
 void mcw_stream_free(struct mcw_stream *st, struct mcw_stream_budget *b) {
+  if (st->ssrcs != NULL) {
+    for (uint32_t i = 0; i < st->ssrcs->n; i++)
+      mcw_stream_free(&st->ssrcs->s[i], b);
+    free(st->ssrcs);
+    st->ssrcs = NULL;
+  }
   mcw_latency_free(&st->lat);
   free(st->win);
   st->win = NULL;
@@ -139,8 +145,7 @@ void mcw_stream_account(struct mcw_stream *st, const struct mcw_datagram *d,
   const struct mcw_analyzer *a;
 
   /* Overriding rows come first in the table (test_analyzer checks). */
-  for (size_t i = 0; i < mcw_analyzer_count && mcw_analyzers[i]->overrides;
-       i++)
+  for (size_t i = 0; i < mcw_analyzer_count && mcw_analyzers[i]->overrides; i++)
     if (mcw_analyzers[i]->recognise(st, d, b) != MCW_AN_NO)
       return;
   a = mcw_analyzer_of(st->kind);
@@ -150,8 +155,61 @@ void mcw_stream_account(struct mcw_stream *st, const struct mcw_datagram *d,
     a->account(st, d, b);
 }
 
+const struct mcw_stream *mcw_stream_main(const struct mcw_stream *st) {
+  return st->ssrcs != NULL ? &st->ssrcs->s[st->ssrcs->cur] : st;
+}
+
+size_t mcw_stream_ssrc_count(const struct mcw_stream *st) {
+  return st->ssrcs != NULL ? st->ssrcs->n : 0;
+}
+
+const struct mcw_stream *mcw_stream_ssrc(const struct mcw_stream *st,
+                                         size_t i) {
+  return &st->ssrcs->s[i];
+}
+
+/*
+ * A sender with several SSRCs: the sums over them (and over those given
+ * up), the rest from the SSRC heard last; malformed datagrams that were
+ * not RTP at all are the sender's own.
+ */
+static void figures_ssrcs(const struct mcw_stream *st,
+                          struct mcw_stream_figures *f) {
+  const struct mcw_rtp_ssrcs *t = st->ssrcs;
+  const struct mcw_stream_sums *g = &t->gone;
+
+  mcw_stream_figures(&t->s[t->cur], f);
+  f->kind = st->kind;
+  f->tracked = true;
+  f->received = g->received;
+  f->expected = g->expected;
+  f->lost = g->lost;
+  f->dup = g->dup;
+  f->reordered = g->reordered;
+  f->restarts = g->restarts;
+  f->malformed = g->malformed + st->malformed;
+  f->cc_errors = g->cc_errors;
+  for (uint32_t i = 0; i < t->n; i++) {
+    struct mcw_stream_figures e;
+    mcw_stream_figures(&t->s[i], &e);
+    f->received += e.received;
+    f->expected += e.expected;
+    f->lost += e.lost;
+    f->dup += e.dup;
+    f->reordered += e.reordered;
+    f->restarts += e.restarts;
+    f->malformed += e.malformed;
+    f->cc_errors += e.cc_errors;
+  }
+  f->is_ts = st->kind == MCW_KIND_RTP_TS || f->is_ts;
+}
+
 void mcw_stream_figures(const struct mcw_stream *st,
                         struct mcw_stream_figures *f) {
+  if (st->ssrcs != NULL) {
+    figures_ssrcs(st, f);
+    return;
+  }
   memset(f, 0, sizeof(*f));
   f->kind = st->kind;
   f->malformed = st->malformed;

@@ -272,7 +272,8 @@ static void stream_fields(struct mcw_json *j, const struct mcw_stream *st) {
     u64_field(j, "cc_errors", f.cc_errors);
     mcw_json_key(j, "ts_pids");
     mcw_json_open_array(j);
-    npids = mcw_ts_pid_list(&st->ts, pids, MCW_ARRAY_LEN(pids));
+    npids =
+        mcw_ts_pid_list(&mcw_stream_main(st)->ts, pids, MCW_ARRAY_LEN(pids));
     for (size_t i = 0; i < npids; i++)
       mcw_json_u64(j, pids[i]);
     mcw_json_close_array(j);

@@ -472,6 +472,38 @@ static void extra_columns(const struct mcw_stream_figures *f, char *buf,
            jit);
 }
 
+/*
+ * One row per SSRC under an RTP sender that has several: the SSRC and PT
+ * where the address goes, its datagrams and loss, and on wide panes its
+ * kind, duplicates, reordering and jitter. Returns the rows drawn.
+ */
+static int draw_ssrcs(const struct mcw_stream *st, int y, int x, int rows,
+                      int sw, bool narrow, bool wide, int w) {
+  char buf[240], id[40], n1[32], loss[48];
+  size_t k = mcw_stream_ssrc_count(st);
+  int row = 0;
+
+  for (size_t i = 0; i < k && row < rows; i++) {
+    struct mcw_stream_figures f;
+    mcw_stream_figures(mcw_stream_ssrc(st, i), &f);
+    snprintf(id, sizeof(id), "  SSRC %08x PT %u", (unsigned)f.id,
+             (unsigned)f.pt);
+    mcw_fmt_count(f.received, n1, sizeof(n1));
+    loss_text(&f, loss, sizeof(loss));
+    if (narrow)
+      snprintf(buf, sizeof(buf), "  %-*.*s %9s %7s %7s %12s", sw, sw, id, n1,
+               "", "", loss);
+    else
+      snprintf(buf, sizeof(buf), "  %-*.*s %10s %9s %7s %8s %7s %12s", sw, sw,
+               id, n1, "", "", "", "", loss);
+    if (wide)
+      extra_columns(&f, buf + strlen(buf), sizeof(buf) - strlen(buf));
+    move(y + row++, x);
+    ui_put(stdscr, buf, w);
+  }
+  return row;
+}
+
 static void draw_senders(struct tui *t, struct ui_pane *p, int y, int x, int h,
                          int w) {
   struct mcw_group *g = p->group;
@@ -550,6 +582,10 @@ static void draw_senders(struct tui *t, struct ui_pane *p, int y, int x, int h,
       ui_put(stdscr, esc, w - 6);
       attroff(ui_attr(t, UI_C_DIM));
     }
+    /* (leaving the last row for "+ N more" when senders remain) */
+    row += draw_ssrcs(&s->stream, y + 1 + row, x,
+                      h - 1 - row - (i + 1 < g->senders.count), sw, narrow,
+                      wide, w);
   }
   if (hidden > 0 || g->senders.overflow_packets > 0) {
     char n1[32];
@@ -583,6 +619,8 @@ void ui_pane_draw(struct tui *t, struct ui_pane *p, int y, int x, int h, int w,
   /* The sender table takes what it needs, up to a third of the rest. */
   nsend = (int)g->senders.count + 1 + (g->senders.overflow_packets > 0) +
           (int)st.health.ts_senders; /* a line of TS checks each */
+  for (uint32_t i = 0; i < g->senders.count; i++) /* rows of SSRCs */
+    nsend += (int)mcw_stream_ssrc_count(&g->senders.items[i].stream);
   if (h - 3 >= 10) {
     send_h = nsend < 2 ? 2 : nsend;
     if (send_h > (h - 3) / 3)
