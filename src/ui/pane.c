@@ -617,10 +617,14 @@ void ui_pane_draw(struct tui *t, struct ui_pane *p, int y, int x, int h, int w,
     return;
   draw_spark(t, g, y + 2, x, w);
   /* The sender table takes what it needs, up to a third of the rest. */
-  nsend = (int)g->senders.count + 1 + (g->senders.overflow_packets > 0) +
-          (int)st.health.ts_senders; /* a line of TS checks each */
-  for (uint32_t i = 0; i < g->senders.count; i++) /* rows of SSRCs */
-    nsend += (int)mcw_stream_ssrc_count(&g->senders.items[i].stream);
+  nsend = (int)g->senders.count + 1 + (g->senders.overflow_packets > 0);
+  for (uint32_t i = 0; i < g->senders.count; i++) {
+    /* An analyzer's line (TS checks, RTP's SSRC) and rows of SSRCs. */
+    char line[240];
+    mcw_stream_text(&g->senders.items[i].stream, line, sizeof(line));
+    nsend += (line[0] != '\0') +
+             (int)mcw_stream_ssrc_count(&g->senders.items[i].stream);
+  }
   if (h - 3 >= 10) {
     send_h = nsend < 2 ? 2 : nsend;
     if (send_h > (h - 3) / 3)
