@@ -6,9 +6,12 @@
 # (jitter present and tiny, as on loopback: under 1 ms, 0.01-0.3 ms seen),
 # one without (the dynamic types have no jitter figure: null, never a guess)
 # and one with the wrong clock 96=8000 (L16's jitter then reads tens of ms,
-# so the figure does depend on the clock). The TS in RTP is rtp-ts with no
-# loss and no TR 101 290 error. Needs gstreamer1.0-tools, -plugins-base,
-# -plugins-good and -plugins-bad (mpegtsmux), and jq.
+# so the figure does depend on the clock). Both clocks' figures must equal
+# RFC 3550's estimator run over tcpdump's capture of the same datagrams
+# (tshark reads the RTP timestamps) to 0.05 ms. The TS in RTP is rtp-ts
+# with no loss and no TR 101 290 error. Needs gstreamer1.0-tools,
+# -plugins-base, -plugins-good and -plugins-bad (mpegtsmux), tcpdump,
+# tshark and jq.
 set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
