@@ -26,10 +26,10 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
 
 L16=239.1.6.1 MP2T=239.1.6.2 P=5004
 tcpdump -i lo -n -U -w "$dir/cap.pcap" "udp and dst host $L16 and dst port $P" 2>"$dir/tcpdump.err" &
-pids+=($!)
+pids+=("$!")
 "$MCWATCH" --headless --stats-only --interval 1 "$L16:$P%lo" "$MP2T:$P%lo" \
   >"$dir/out" 2>"$dir/err" &
-pids+=($!)
+pids+=("$!")
 wait_for_line "$dir/out" 5 "\"event\":\"join\".*$MP2T" || fail "no join: $(cat "$dir/err")"
 wait_for_line "$dir/tcpdump.err" 5 "listening" || fail "tcpdump: $(cat "$dir/tcpdump.err")"
 

@@ -36,7 +36,7 @@ groups="$L16:$P%lo $OPUS:$P%lo $MP2T:$P%lo"
 tcpdump -i lo -n -U -w "$dir/cap.pcap" "udp and dst port $P and (dst host $L16 or dst host $OPUS)" \
   2>"$dir/tcpdump.err" &
 tcpdump_pid=$!
-pids+=($tcpdump_pid)
+pids+=("$tcpdump_pid")
 wait_for_line "$dir/tcpdump.err" 5 "listening" || fail "tcpdump: $(cat "$dir/tcpdump.err")"
 i=0
 for clocks in "--clock 96=48000 --clock 97=48000" "" "--clock 96=8000"; do
@@ -44,20 +44,20 @@ for clocks in "--clock 96=48000 --clock 97=48000" "" "--clock 96=8000"; do
   # shellcheck disable=SC2086 # the words of $clocks and $groups are options
   "$MCWATCH" --headless --stats-only --interval 1 $clocks $groups \
     >"$dir/out.$i" 2>"$dir/err.$i" &
-  pids+=($!)
+  pids+=("$!")
   wait_for_line "$dir/out.$i" 5 "\"event\":\"join\".*$MP2T" ||
     fail "receiver $i did not join: $(cat "$dir/err.$i")"
 done
 
-sink="udpsink port=$P auto-multicast=true multicast-iface=lo ttl-mc=1"
+sink=(udpsink port=$P auto-multicast=true multicast-iface=lo ttl-mc=1)
 gst() { timeout 20 gst-launch-1.0 -q audiotestsrc is-live=true num-buffers=120 "$@"; }
 gst ! audio/x-raw,rate=48000,channels=2 ! audioconvert ! rtpL16pay pt=96 ! \
-  $sink host=$L16 &
+  "${sink[@]}" host=$L16 &
 s1=$!
-gst ! audio/x-raw,rate=48000 ! opusenc ! rtpopuspay pt=97 ! $sink host=$OPUS &
+gst ! audio/x-raw,rate=48000 ! opusenc ! rtpopuspay pt=97 ! "${sink[@]}" host=$OPUS &
 s2=$!
 gst ! opusenc ! mpegtsmux alignment=7 bitrate=400000 pcr-interval=1800 ! \
-  rtpmp2tpay ! $sink host=$MP2T &
+  rtpmp2tpay ! "${sink[@]}" host=$MP2T &
 s3=$!
 for s in $s1 $s2 $s3; do wait $s || fail "gst-launch-1.0 failed (status $?)"; done
 sleep 1.3 # one more stats line after the last datagram

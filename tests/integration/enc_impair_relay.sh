@@ -41,11 +41,11 @@ ip -n tx route add 224.0.0.0/4 dev eth0
 ip netns exec mid python3 "$relay" a0 a1 $P --seed 7 --each 4 --first 20 --last 120 \
   >"$dir/relay" 2>"$dir/relay.err" &
 relay_pid=$!
-pids+=($relay_pid)
+pids+=("$relay_pid")
 wait_for_line "$dir/relay" 5 ready || fail "relay did not start: $(cat "$dir/relay.err")"
 ip netns exec rx "$MCWATCH" --headless --stats-only --interval 1 \
   "$TSU:$P%eth0" "$TSR:$P%eth0" "$L16:$P%eth0" >"$dir/out" 2>"$dir/err" &
-pids+=($!)
+pids+=("$!")
 wait_for_line "$dir/out" 5 "\"event\":\"join\".*$L16" || fail "no join: $(cat "$dir/err")"
 
 ff() {

@@ -51,13 +51,13 @@ ip netns exec rx "$MCWATCH" --headless --stats-only --interval 1 --clock 96=4800
   "$L16:$P%eth0" "$MP2T:$P%eth0" >"$dir/out" 2>"$dir/err" &
 pid=$!
 wait_for_line "$dir/out" 5 "\"event\":\"join\".*$MP2T" || fail "no join: $(cat "$dir/err")"
-sink="udpsink port=$P auto-multicast=true multicast-iface=eth0 ttl-mc=1"
+sink=(udpsink port=$P auto-multicast=true multicast-iface=eth0 ttl-mc=1)
 gst() { timeout 20 ip netns exec tx gst-launch-1.0 -q audiotestsrc is-live=true num-buffers=130 "$@"; }
 gst ! audio/x-raw,rate=48000,channels=2 ! audioconvert ! \
-  rtpL16pay pt=96 seqnum-offset=0 ! $sink host=$L16 &
+  rtpL16pay pt=96 seqnum-offset=0 ! "${sink[@]}" host=$L16 &
 s1=$!
 gst ! opusenc ! mpegtsmux alignment=7 bitrate=800000 ! \
-  rtpmp2tpay seqnum-offset=0 ! $sink host=$MP2T &
+  rtpmp2tpay seqnum-offset=0 ! "${sink[@]}" host=$MP2T &
 s2=$!
 wait $s1 || fail "gst-launch-1.0 (L16) status $?"
 wait $s2 || fail "gst-launch-1.0 (TS) status $?"
