@@ -19,6 +19,7 @@
 #include <term.h>
 
 #include "bview.h"
+#include "termguard.h"
 #include "mcwatch/common.h"
 #include "mcwatch/escape.h"
 #include "ui.h"
@@ -456,6 +457,8 @@ struct mcw_bview *mcw_bview_open(uv_loop_t *loop, bool color,
   v->on_quit = on_quit;
   v->ctx = ctx;
   v->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+  ui_guard_begin();
+  ui_guard_stdin_flags();
   v->screen = newterm(NULL, stdout, stdin);
   if (v->screen == NULL) {
     free(v);
@@ -471,6 +474,7 @@ struct mcw_bview *mcw_bview_open(uv_loop_t *loop, bool color,
   nodelay(stdscr, TRUE);
   set_escdelay(25);
   curs_set(0);
+  ui_guard_arm(); /* no signal leaves the terminal raw */
   if (color && has_colors() && start_color() == OK) {
     short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
     init_pair(C_OK, COLOR_GREEN, bg);
@@ -508,8 +512,10 @@ void mcw_bview_close(struct mcw_bview *v) {
     return;
   v->closed = true;
   if (v->curses_on) {
+    ui_guard_disarm();
     endwin();
     v->curses_on = false;
+    ui_guard_stdin_back();
   }
   uv_close((uv_handle_t *)&v->in, NULL);
   uv_close((uv_handle_t *)&v->timer, NULL);

@@ -24,6 +24,7 @@
 #include "mcwatch/common.h"
 #include "mcwatch/iface.h"
 #include "mcwatch/overview.h"
+#include "termguard.h"
 #include "mcwatch/ring.h"
 
 struct mcw_capture;
