@@ -140,7 +140,8 @@ int ui_igmp_status(struct tui *t, const struct mcw_group *g, int w) {
   size_t others;
   int color;
 
-  if (l == NULL || w < 16)
+  /* On loopback no switch snoops and no querier asks: nothing to say. */
+  if (l == NULL || l->loopback || w < 16)
     return 0;
   others = mcw_igmp_link_others(l, &g->ep.group, mcw_mono_ns());
   mcw_igmp_link_status(l, mcw_mono_ns(), status, sizeof(status));
