@@ -165,7 +165,7 @@ void ui_pick_open(struct tui *t) {
   int r;
 
   if (g == NULL) {
-    ui_status(t, UI_INFO, "no group selected; press j to join one");
+    ui_status(t, UI_INFO, "no group selected; press a to join one");
     return;
   }
   r = mcw_ifscan(&all);

@@ -29,7 +29,7 @@ void ui_doctor_open(struct tui *t) {
   size_t fails = 0, warns = 0;
 
   if (g == NULL) {
-    ui_status(t, UI_WARN, "no group to check; press j to join one");
+    ui_status(t, UI_WARN, "no group to check; press a to join one");
     return;
   }
   mcw_doctor_options_default(&opts);
