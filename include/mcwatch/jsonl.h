@@ -6,6 +6,7 @@
 #ifndef MCWATCH_JSONL_H
 #define MCWATCH_JSONL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mcwatch/datagram.h"
@@ -38,6 +39,12 @@ void mcw_jsonl_group_fields(struct mcw_json *j, const struct mcw_group *g);
 void mcw_jsonl_figures(struct mcw_json *j, const struct mcw_group *g,
                        const struct mcw_group_stats *st);
 
+/*
+ * Opens an alarm line: {"event":"alarm", time, "state":"raised"|"cleared",
+ * "alarm":name; the caller adds what the alarm is about and closes it.
+ */
+void mcw_jsonl_alarm_open(struct mcw_json *j, bool raised, const char *name,
+                          int64_t now_ns);
 /*
  * An alarm raised or cleared: {"event":"alarm","state":"raised"|"cleared",
  * "alarm":KIND, group fields, "why", "since" and, when cleared,

@@ -114,14 +114,7 @@ void mcw_jsonl_querier(struct mcw_json *j, const struct mcw_igmp_link *l,
 void mcw_jsonl_querier_alarm(struct mcw_json *j, const struct mcw_igmp_link *l,
                              const struct mcw_querier_event *ev,
                              int64_t now_ns) {
-  mcw_json_open(j);
-  mcw_json_key(j, "event");
-  mcw_json_str(j, "alarm");
-  mcw_jsonl_time(j, now_ns);
-  mcw_json_key(j, "state");
-  mcw_json_str(j, ev->raised ? "raised" : "cleared");
-  mcw_json_key(j, "alarm");
-  mcw_json_str(j, mcw_querier_alarm_name(ev->kind));
+  mcw_jsonl_alarm_open(j, ev->raised, mcw_querier_alarm_name(ev->kind), now_ns);
   link_fields(j, l);
   mcw_json_key(j, "why");
   mcw_json_str(j, ev->why);

@@ -410,16 +410,21 @@ static void mcw_jsonl_iso(struct mcw_json *j, int64_t ns) {
   mcw_json_str(j, buf);
 }
 
-void mcw_jsonl_alarm(struct mcw_json *j, const struct mcw_group *g,
-                     const struct mcw_alarm_event *ev, int64_t now_ns) {
+void mcw_jsonl_alarm_open(struct mcw_json *j, bool raised, const char *name,
+                          int64_t now_ns) {
   mcw_json_open(j);
   mcw_json_key(j, "event");
   mcw_json_str(j, "alarm");
   mcw_jsonl_time(j, now_ns);
   mcw_json_key(j, "state");
-  mcw_json_str(j, ev->raised ? "raised" : "cleared");
+  mcw_json_str(j, raised ? "raised" : "cleared");
   mcw_json_key(j, "alarm");
-  mcw_json_str(j, mcw_alarm_name(ev->kind));
+  mcw_json_str(j, name);
+}
+
+void mcw_jsonl_alarm(struct mcw_json *j, const struct mcw_group *g,
+                     const struct mcw_alarm_event *ev, int64_t now_ns) {
+  mcw_jsonl_alarm_open(j, ev->raised, mcw_alarm_name(ev->kind), now_ns);
   mcw_jsonl_group_fields(j, g);
   mcw_json_key(j, "why");
   mcw_json_str(j, ev->why);
