@@ -64,10 +64,16 @@ for i in 1 2 4 5; do
   last=$(last_matrix "$dir/h$i.out")
   [ "$(jq -c '.gone' <<<"$last")" = '["h3"]' ] || fail "h$i: h3 not gone: $last"
 done
-# Its row is not heard any more: every cell from h3 has aged or emptied.
-last=$(last_matrix "$dir/h1.out")
-jq -e '[.cells[] | select(.from == "h3" and .received > 0 and .age_s < 2)] | length == 0' <<<"$last" >/dev/null ||
-  fail "h1: h3's row still fresh: $last"
+# Its row is not heard any more: every cell from h3 has aged or emptied,
+# within two more report intervals (a loaded machine delays the reports
+# that still carried h3's last probes).
+fresh='[.cells[] | select(.from == "h3" and .received > 0 and .age_s < 2)] | length == 0'
+for ((t = 0; t < 30; t++)); do
+  last=$(last_matrix "$dir/h1.out")
+  jq -e "$fresh" <<<"$last" >/dev/null && break
+  sleep 0.1
+done
+jq -e "$fresh" <<<"$last" >/dev/null || fail "h1: h3's row still fresh: $last"
 pass "a stopped beacon is shown gone at every other host"
 
 # h3 comes back on another address: the same row and column (its id is
