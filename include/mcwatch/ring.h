@@ -32,7 +32,8 @@ struct mcw_ring {
   uint64_t head; /* records ever pushed */
 };
 
-/* Allocates a ring of cap records keeping snap payload bytes each. */
+/* Allocates a ring of cap records keeping snap payload bytes each; a ring
+   of cap 0 keeps nothing and costs nothing (pushes are ignored). */
 void mcw_ring_init(struct mcw_ring *r, uint32_t cap, uint32_t snap);
 /* Frees the ring. */
 void mcw_ring_free(struct mcw_ring *r);

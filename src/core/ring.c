@@ -12,11 +12,11 @@
 #include "mcwatch/common.h"
 
 void mcw_ring_init(struct mcw_ring *r, uint32_t cap, uint32_t snap) {
-  r->cap = cap ? cap : 1;
+  r->cap = cap;
   r->snap = snap;
   r->head = 0;
-  r->rec = mcw_xcalloc(r->cap, sizeof(*r->rec));
-  r->slab = snap ? mcw_xmalloc((size_t)r->cap * snap) : NULL;
+  r->rec = cap ? mcw_xcalloc(cap, sizeof(*r->rec)) : NULL;
+  r->slab = cap && snap ? mcw_xmalloc((size_t)cap * snap) : NULL;
 }
 
 void mcw_ring_free(struct mcw_ring *r) {
@@ -31,9 +31,14 @@ void mcw_ring_clear(struct mcw_ring *r) { r->head = 0; }
 
 void mcw_ring_push(struct mcw_ring *r, const struct mcw_datagram *d,
                    uint64_t number) {
-  uint32_t s = (uint32_t)(r->head % r->cap);
-  struct mcw_record *rec = &r->rec[s];
-  uint32_t keep = d->caplen < r->snap ? d->caplen : r->snap;
+  uint32_t s, keep;
+  struct mcw_record *rec;
+
+  if (r->cap == 0) /* a ring that keeps nothing (headless) */
+    return;
+  s = (uint32_t)(r->head % r->cap);
+  rec = &r->rec[s];
+  keep = d->caplen < r->snap ? d->caplen : r->snap;
 
   rec->number = number;
   rec->ts_ns = d->ts_ns;

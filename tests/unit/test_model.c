@@ -180,6 +180,22 @@ static void test_ring_nosnap(void **state) {
   mcw_ring_free(&r);
 }
 
+/* cap 0 keeps nothing: headless mode has no screen to show a history. */
+static void test_ring_none(void **state) {
+  struct mcw_ring r;
+  struct mcw_addr a = v4(10, 0, 0, 1, 1);
+  struct mcw_datagram d = dgram(&a, "hello", 1);
+
+  mcw_ring_init(&r, 0, 256);
+  assert_null(r.rec);
+  assert_null(r.slab);
+  mcw_ring_push(&r, &d, 1);
+  assert_int_equal(mcw_ring_count(&r), 0);
+  assert_null(mcw_ring_recent(&r, 0));
+  mcw_ring_clear(&r);
+  mcw_ring_free(&r);
+}
+
 /* The table tracks up to max senders, then counts overflow. */
 static void test_senders_bounds(void **state) {
   struct mcw_sender_table t;
@@ -330,6 +346,7 @@ int main(void) {
       cmocka_unit_test(test_rate_backwards),
       cmocka_unit_test(test_ring_bounds),
       cmocka_unit_test(test_ring_nosnap),
+      cmocka_unit_test(test_ring_none),
       cmocka_unit_test(test_senders_bounds),
       cmocka_unit_test(test_group_account),
       cmocka_unit_test(test_group_truncated),
