@@ -51,6 +51,7 @@ typedef void (*mcw_engine_rx_fn)(void *ctx, const struct mcw_datagram *d);
 struct mcw_engine_config {
   struct mcw_group_config group;
   int rcvbuf;        /* SO_RCVBUF asked for each socket; 0 = system default */
+  int64_t coalesce_ns; /* longest nap between wakeups (coalesce.h); 0 = off */
   bool watch_ifaces; /* follow interfaces through netlink and rejoin */
 };
 

@@ -20,6 +20,7 @@
 #include "app.h"
 #include "cli.h"
 #include "mcwatch/chanlist.h"
+#include "mcwatch/coalesce.h"
 #include "mcwatch/common.h"
 #include "mcwatch/config.h"
 #include "mcwatch/escape.h"
@@ -35,6 +36,7 @@ enum {
   OPT_HISTORY,
   OPT_SNAP,
   OPT_RCVBUF,
+  OPT_COALESCE,
   OPT_MAX_SENDERS,
   OPT_NO_COLOR,
   OPT_CONFIG,
@@ -64,6 +66,7 @@ static const struct option long_options[] = {
     {"history", required_argument, NULL, OPT_HISTORY},
     {"snap", required_argument, NULL, OPT_SNAP},
     {"rcvbuf", required_argument, NULL, OPT_RCVBUF},
+    {"coalesce", required_argument, NULL, OPT_COALESCE},
     {"max-senders", required_argument, NULL, OPT_MAX_SENDERS},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"clock", required_argument, NULL, OPT_CLOCK},
@@ -131,6 +134,10 @@ static void usage(FILE *f) {
       "                            (at most 256 MiB)\n"
       "      --rcvbuf BYTES        socket receive buffer to ask for (default "
       "4194304)\n"
+      "      --coalesce USEC       longest nap between wakeups when datagrams "
+      "come\n"
+      "                            a few at a time (default 500; 0 = wake for "
+      "each)\n"
       "      --max-senders N       senders tracked per group (default 256)\n"
       "      --clock PT=HZ         RTP clock of payload type PT (repeatable);\n"
       "                            without it a dynamic type has no jitter\n"
@@ -327,6 +334,12 @@ static void apply_option(struct mcw_options *o, int c, const char *arg) {
   case OPT_RCVBUF:
     o->engine.rcvbuf =
         (int)mcw_cli_whole("--rcvbuf", arg, 0, 1024u * 1024 * 1024);
+    break;
+  case OPT_COALESCE:
+    o->engine.coalesce_ns =
+        (int64_t)mcw_cli_whole("--coalesce", arg, 0,
+                               MCW_COALESCE_MAX_NS / 1000) *
+        1000;
     break;
   case OPT_MAX_SENDERS:
     o->engine.group.max_senders =

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine_int.h"
@@ -27,7 +28,27 @@ int64_t mcw_mono_ns(void) { return (int64_t)uv_hrtime(); }
 void mcw_engine_config_default(struct mcw_engine_config *cfg) {
   mcw_group_config_default(&cfg->group);
   cfg->rcvbuf = MCW_RCVBUF_DEFAULT;
+  cfg->coalesce_ns = MCW_COALESCE_DEFAULT_NS;
   cfg->watch_ifaces = true;
+}
+
+/* Before the loop waits for I/O again: after a wakeup that read a few
+   datagrams, nap so that the next one finds several (coalesce.h). */
+static void on_prepare(uv_prepare_t *p) {
+  struct mcw_engine *e = p->data;
+  int64_t nap = mcw_coalesce_next(&e->coalesce, mcw_mono_ns(), e->min_rcvbuf);
+
+  if (nap > 0 && e->deliver) {
+    struct timespec ts = {(time_t)(nap / MCW_NS_PER_SEC),
+                          (long)(nap % MCW_NS_PER_SEC)};
+    (void)nanosleep(&ts, NULL); /* a signal cuts it short: fine */
+  }
+}
+
+static void on_prepare_closed(uv_handle_t *h) {
+  struct mcw_engine *e = h->data;
+
+  e->open_handles--;
 }
 
 struct mcw_engine *mcw_engine_new(uv_loop_t *loop,
@@ -40,6 +61,12 @@ struct mcw_engine *mcw_engine_new(uv_loop_t *loop,
   e->hooks = *hooks;
   e->deliver = true;
   mcw_batch_init(&e->batch);
+  mcw_coalesce_init(&e->coalesce, cfg->coalesce_ns, mcw_mono_ns());
+  uv_prepare_init(loop, &e->nap);
+  e->nap.data = e;
+  uv_prepare_start(&e->nap, on_prepare);
+  uv_unref((uv_handle_t *)&e->nap); /* it never keeps the loop alive */
+  e->open_handles++;
   if (cfg->watch_ifaces)
     mcw_engine_watch_ifaces(e);
   return e;
@@ -145,6 +172,9 @@ static void on_readable(uv_poll_t *h, int status, int events) {
   struct conn *c = h->data;
   struct mcw_engine *e = c->eng;
   struct mcw_datagram d;
+  uint32_t got = 0;
+  uint64_t bytes = 0;
+  bool full = false;
 
   if (c->sub == NULL)
     return;
@@ -157,12 +187,16 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     int64_t now = mcw_mono_ns();
 
     if (n < 0) {
+      mcw_coalesce_note(&e->coalesce, got, bytes, full);
       fail_sub(c->sub, n, "receive");
       return;
     }
+    got += (uint32_t)n;
+    full = full || n == MCW_BATCH;
     for (int i = 0; i < n && c->sub != NULL && e->deliver; i++) {
       struct mcw_group *g = c->sub->group;
       int64_t drops = mcw_batch_get(&e->batch, i, &d);
+      bytes += d.len;
       if (drops >= 0)
         mcw_group_set_kernel_drops(g, (uint64_t)drops);
       if (!ours(c->sub, &d)) {
@@ -181,6 +215,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     if (n < MCW_BATCH)
       break;
   }
+  mcw_coalesce_note(&e->coalesce, got, bytes, full);
 }
 
 int mcw_engine_connect(struct sub *s, char *err, size_t errlen) {
@@ -211,6 +246,8 @@ int mcw_engine_connect(struct sub *s, char *err, size_t errlen) {
   e->open_handles++;
   mcw_group_new_socket(s->group);
   s->group->rcvbuf = info.rcvbuf;
+  if (info.rcvbuf > 0 && (e->min_rcvbuf == 0 || info.rcvbuf < e->min_rcvbuf))
+    e->min_rcvbuf = info.rcvbuf;
   uv_poll_start(&c->poll, UV_READABLE, on_readable);
   return 0;
 }
@@ -424,5 +461,6 @@ void mcw_engine_close(struct mcw_engine *e) {
     mcw_engine_disconnect(e->svcs[i], true);
   mcw_ifwatch_close(e->watch);
   e->watch = NULL;
+  uv_close((uv_handle_t *)&e->nap, on_prepare_closed);
   e->closing = true;
 }

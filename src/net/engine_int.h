@@ -6,6 +6,7 @@
 #ifndef MCWATCH_ENGINE_INT_H
 #define MCWATCH_ENGINE_INT_H
 
+#include "mcwatch/coalesce.h"
 #include "mcwatch/engine.h"
 #include "mcwatch/ifwatch.h"
 #include "mcwatch/msock.h"
@@ -63,6 +64,10 @@ struct mcw_engine {
   unsigned open_handles;
   bool closing;
   bool deliver;
+  /* Wakeup coalescing (coalesce.h): a nap before the loop waits again. */
+  uv_prepare_t nap;
+  struct mcw_coalesce coalesce;
+  int64_t min_rcvbuf; /* the smallest receive buffer granted, or 0 */
 };
 
 /* Passes an event to the hook. */
