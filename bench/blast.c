@@ -14,8 +14,10 @@
  * of the datagram is 'x'. With the word "fin" after IFACE, ten end-of-test
  * datagrams (negative sequence numbers, as iperf's client sends) go to
  * each group 10 ms apart after the burst; they are not in the count.
+ * With the word "ts" instead, every group gets a continuous MPEG-TS byte
+ * stream (tsgen.h) cut into SIZE-byte datagrams, for the TS analyzers.
  *
- *   mcw-blast BASE PORT GROUPS COUNT SIZE RATE IFACE [fin]
+ *   mcw-blast BASE PORT GROUPS COUNT SIZE RATE IFACE [fin | ts]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +33,7 @@
 #include <unistd.h>
 
 #include "iperfhdr.h"
+#include "tsgen.h"
 
 #define BATCH 64
 #define FINS 10
@@ -59,13 +62,15 @@ int main(int argc, char **argv) {
   long groups, size, port;
   unsigned long long count, sent = 0;
   double rate;
-  int fd, ttl = 1, fin;
+  int fd, ttl = 1, fin, tsmode;
+  uint64_t *tspos = NULL;
   int64_t start, next;
 
   fin = argc == 9 && strcmp(argv[8], "fin") == 0;
-  if (argc != 8 && !fin) {
-    fprintf(stderr,
-            "usage: mcw-blast BASE PORT GROUPS COUNT SIZE RATE IFACE [fin]\n");
+  tsmode = argc == 9 && strcmp(argv[8], "ts") == 0;
+  if (argc != 8 && !fin && !tsmode) {
+    fprintf(stderr, "usage: mcw-blast BASE PORT GROUPS COUNT SIZE RATE IFACE "
+                    "[fin | ts]\n");
     return 2;
   }
   if (inet_pton(AF_INET, argv[1], &base) != 1) {
@@ -92,6 +97,11 @@ int main(int argc, char **argv) {
     return 1;
   }
   dst = calloc((size_t)groups, sizeof(*dst));
+  tspos = calloc((size_t)groups, sizeof(*tspos));
+  if (dst == NULL || tspos == NULL) {
+    perror("mcw-blast");
+    return 1;
+  }
   for (long g = 0; g < groups; g++) {
     dst[g].sin_family = AF_INET;
     dst[g].sin_port = htons((uint16_t)port);
@@ -120,7 +130,10 @@ int main(int argc, char **argv) {
     for (int i = 0; i < n; i++) {
       unsigned long long k = sent + (unsigned)i;
       msgs[i].msg_hdr.msg_name = &dst[k % (unsigned)groups];
-      iperf_header(payload[i], (int32_t)(k / (unsigned)groups + 1));
+      if (tsmode)
+        ts_fill(payload[i], size, &tspos[k % (unsigned)groups]);
+      else
+        iperf_header(payload[i], (int32_t)(k / (unsigned)groups + 1));
     }
     r = sendmmsg(fd, msgs, (unsigned)n, 0);
     if (r < 0) {
@@ -151,6 +164,7 @@ int main(int argc, char **argv) {
     }
   }
   free(dst);
+  free(tspos);
   close(fd);
   return 0;
 }

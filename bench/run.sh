@@ -7,9 +7,13 @@
 #                [--only PARTS] [--sizes LIST] [--groups LIST]
 #                [--receivers LIST] [--one-core]
 #
-# PARTS is a comma-separated subset of receivers,idle,memory,soak (all by
-# default); MCW_BENCH_SOAK=SECONDS sets the soak's length. LISTs are
+# PARTS is a comma-separated subset of receivers,ts,idle,memory,soak (all
+# by default); MCW_BENCH_SOAK=SECONDS sets the soak's length. The ts part
+# floods one group with 1316-byte datagrams of a continuous MPEG-TS stream
+# (mcw-blast ... ts) at 100,000 a second, so every TS analyzer has work. LISTs are
 # comma-separated: sizes in bytes, group counts, receiver names.
+# MCW_BENCH_ARGS adds options to the mcwatch receivers of the receivers
+# and ts parts (e.g. "--coalesce 0" to compare with waking for each).
 #
 # Receivers: mcw-refrecv (recvmmsg x64, counting only: the ceiling),
 # mcwatch --headless (JSON lines to /dev/null), mcwatch --headless
@@ -30,7 +34,7 @@ build=${1:?$usage}
 build=$(cd "$build" && pwd) || exit 2
 shift
 args=("$@")
-quick=0 repeat=1 csv= only=receivers,idle,memory,soak one_core=0
+quick=0 repeat=1 csv= only=receivers,ts,idle,memory,soak one_core=0
 sizes= groupsets= receivers=
 all_receivers="reference headless-json headless-stats tui tcpdump socat iperf"
 while [ $# -gt 0 ]; do
@@ -49,7 +53,7 @@ while [ $# -gt 0 ]; do
 done
 case $repeat in '' | *[!0-9]* | 0) echo "bench: --repeat needs a positive number" >&2; exit 2 ;; esac
 for part in ${only//,/ }; do
-  case $part in receivers | idle | memory | soak) ;; *) echo "bench: unknown part $part (receivers, idle, memory, soak)" >&2; exit 2 ;; esac
+  case $part in receivers | ts | idle | memory | soak) ;; *) echo "bench: unknown part $part (receivers, ts, idle, memory, soak)" >&2; exit 2 ;; esac
 done
 for r in ${receivers//,/ }; do
   case " $all_receivers " in *" $r "*) ;; *) echo "bench: unknown receiver $r ($all_receivers)" >&2; exit 2 ;; esac
@@ -69,6 +73,7 @@ ip link set lo up
 # kernel picks 0.0.0.0, and iperf's server cannot reply to or track that).
 ip route add 224.0.0.0/4 dev lo src 127.0.0.1
 
+MCW_ARGS=${MCW_BENCH_ARGS:-} # options for every mcwatch receiver
 MCW=$build/mcwatch BLAST=$build/bench/mcw-blast REF=$build/bench/mcw-refrecv
 for f in "$MCW" "$BLAST" "$REF"; do [ -x "$f" ] || { echo "bench: $f missing; build first" >&2; exit 1; }; done
 
@@ -79,11 +84,12 @@ trap '$TM kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 
 if [ $quick = 1 ]; then
   : "${sizes:=64}" "${groupsets:=1,16}"
-  flood=50000 paced_rate=10000 paced_secs=1
+  flood=50000 paced_rate=10000 paced_secs=1 ts_count=100000
 else
   : "${sizes:=64,1316}" "${groupsets:=1,16,100}"
-  flood=200000 paced_rate=20000 paced_secs=2
+  flood=200000 paced_rate=20000 paced_secs=2 ts_count=300000
 fi
+ts_rate=100000 payload=
 sizes=${sizes//,/ } groupsets=${groupsets//,/ }
 : "${receivers:=${all_receivers// /,}}"
 # The reference always runs: every ratio is taken against it.
@@ -97,6 +103,7 @@ fi
 for r in $receivers; do
   case $r in tui) needs="$needs tmux" ;; tcpdump | socat | iperf) needs="$needs $r" ;; esac
 done
+want memory && needs="$needs tmux" # the screen UI's history
 for tool in $needs; do
   command -v $tool >/dev/null || { echo "bench: $tool is needed (Debian: apt-get install -y ${tool##*/})" >&2; exit 1; }
 done
@@ -140,18 +147,18 @@ run_receiver() {
     pid=$!
     wait_file "$out" ready 10 || return 1 ;;
   headless-json) # JSON to /dev/null: received = sent - the socket drops
-    $PIN /usr/bin/time -f "%U %S %M" -o "$tf" "$MCW" --headless --interval 0 $(endpoints "$g") >/dev/null 2>"$err" &
+    $PIN /usr/bin/time -f "%U %S %M" -o "$tf" "$MCW" $MCW_ARGS --headless --interval 0 $(endpoints "$g") >/dev/null 2>"$err" &
     pid=$!
     sleep 0.2
     for _ in $(seq 100); do [ "$(grep -c . /proc/net/igmp)" -ge $((g + 1)) ] && break; sleep 0.05; done ;;
   headless-stats)
-    $PIN /usr/bin/time -f "%U %S %M" -o "$tf" "$MCW" --headless --stats-only --interval 1 $(endpoints "$g") >"$out" 2>"$err" &
+    $PIN /usr/bin/time -f "%U %S %M" -o "$tf" "$MCW" $MCW_ARGS --headless --stats-only --interval 1 $(endpoints "$g") >"$out" 2>"$err" &
     pid=$!
     wait_file "$out" '"event":"join"' 10 || return 1
     sleep 0.3 ;;
   tui)
     # Through a script: tmux refuses a command line as long as 1000 groups.
-    echo "exec $PIN /usr/bin/time -f '%U %S %M' -o '$tf' '$MCW' $(endpoints "$g") 2>'$err'" >"$tmp/tui.sh"
+    echo "exec $PIN /usr/bin/time -f '%U %S %M' -o '$tf' '$MCW' $MCW_ARGS $(endpoints "$g") 2>'$err'" >"$tmp/tui.sh"
     $TM new-session -d -s b -x 120 -y 40 "bash $tmp/tui.sh"
     sleep 1.0 ;;
   tcpdump) # -B: the same 4 MiB of buffer as the others ask for
@@ -168,7 +175,7 @@ run_receiver() {
     wait_file "$out" "Joining multicast" 10 || return 1
     sleep 0.3 ;;
   esac
-  read -r _ SENT _ SECS _ < <($PIN "$BLAST" $BASE $PORT "$g" "$count" "$size" "$rate" lo $([ $name = iperf ] && echo fin))
+  read -r _ SENT _ SECS _ < <($PIN "$BLAST" $BASE $PORT "$g" "$count" "$size" "$rate" lo $([ $name = iperf ] && echo fin) $payload)
   sleep 0.8
   DROPS=$(udp_drops)
   # /usr/bin/time ignores SIGINT while its child runs: signal the child
@@ -215,7 +222,7 @@ run_receiver() {
   : "${RECV:=0}"
 }
 
-echo "size,groups,traffic,receiver,round,sent,received,lost,received_per_s,cpu_s,peak_rss_kib,ratio_to_reference" >"$csv"
+echo "size,groups,traffic,receiver,round,sent,received,lost,received_per_s,cpu_s,peak_rss_kib,ratio_to_reference,cpu_to_reference" >"$csv"
 
 # summarize SIZE GROUPS LABEL: one table row per receiver from the CSV rows
 # of this case: medians over the rounds, and the ratio's range.
@@ -228,7 +235,7 @@ summarize() {
     }
     $1 == size && $2 == g && $3 == label && $5 ~ /^[0-9]+$/ {
       r = $4; n[r]++
-      for (c = 6; c <= 12; c++) v[r, c] = v[r, c] " " $c
+      for (c = 6; c <= 13; c++) v[r, c] = v[r, c] " " $c
       if (!(r in lo) || $12 + 0 < lo[r]) lo[r] = $12 + 0
       if (!(r in hi) || $12 + 0 > hi[r]) hi[r] = $12 + 0
     }
@@ -238,43 +245,63 @@ summarize() {
         r = names[i]
         if (!(r in n)) continue
         range = n[r] > 1 ? sprintf(" %.3f-%.3f", lo[r], hi[r]) : ""
-        printf "%-5s %-6s %-19s %-15s %9d %9d %8d %10d %6.2f %8d %7.3f%s\n", size, g, label, r, median(v[r, 6]), median(v[r, 7]), median(v[r, 8]), median(v[r, 9]), median(v[r, 10]), median(v[r, 11]), median(v[r, 12]), range
-        printf "%s,%s,%s,%s,median,%d,%d,%d,%d,%.2f,%d,%.3f\n", size, g, label, r, median(v[r, 6]), median(v[r, 7]), median(v[r, 8]), median(v[r, 9]), median(v[r, 10]), median(v[r, 11]), median(v[r, 12]) >>"/dev/stderr"
+        printf "%-5s %-6s %-19s %-15s %9d %9d %8d %10d %6.2f %8d %6.2f %7.3f%s\n", size, g, label, r, median(v[r, 6]), median(v[r, 7]), median(v[r, 8]), median(v[r, 9]), median(v[r, 10]), median(v[r, 11]), median(v[r, 13]), median(v[r, 12]), range
+        printf "%s,%s,%s,%s,median,%d,%d,%d,%d,%.2f,%d,%.3f,%.3f\n", size, g, label, r, median(v[r, 6]), median(v[r, 7]), median(v[r, 8]), median(v[r, 9]), median(v[r, 10]), median(v[r, 11]), median(v[r, 12]), median(v[r, 13]) >>"/dev/stderr"
       }
     }' "$csv" 2>>"$tmp/medians"
 }
 
-if want receivers; then
-printf '%-5s %-6s %-19s %-15s %9s %9s %8s %10s %6s %8s %7s\n' \
-  SIZE GROUPS TRAFFIC RECEIVER SENT RECEIVED LOST RECV/S CPU_S RSS_KIB RATIO
+# run_case SIZE GROUPS COUNT RATE LABEL [SKIP]: every receiver (but those
+# in SKIP) for REPEAT rounds, then the case's table rows.
+run_case() {
+  local size=$1 g=$2 count=$3 rate=$4 label=$5 skip=${6:-} round name ref refcpu lost rps ratio cpux
+  for ((round = 1; round <= repeat; round++)); do
+    ref=0 refcpu=0
+    for name in $receivers; do
+      case " $skip " in *" $name "*) continue ;; esac
+      case $name in socat | iperf) [ "$g" != 1 ] && continue ;; esac
+      if ! run_receiver $name "$g" "$count" "$size" "$rate"; then
+        echo "bench: $name did not start (size $size, $g groups)" >&2
+        $TM kill-server 2>/dev/null
+        continue
+      fi
+      [ $name = reference ] && ref=$RECV refcpu=$CPU
+      lost=$((SENT - RECV))
+      rps=$(awk -v r="$RECV" -v s="$SECS" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
+      ratio=$(awk -v r="$RECV" -v f="$ref" 'BEGIN { printf "%.3f", (f > 0 ? r / f : 0) }')
+      cpux=$(awk -v c="$CPU" -v f="$refcpu" 'BEGIN { printf "%.3f", (f > 0 ? c / f : 0) }')
+      echo "$size,$g,$label,$name,$round,$SENT,$RECV,$lost,$rps,$CPU,$RSS,$ratio,$cpux" >>"$csv"
+    done
+  done
+  summarize "$size" "$g" "$label"
+}
+
+if want receivers || want ts; then
+printf '%-5s %-6s %-19s %-15s %9s %9s %8s %10s %6s %8s %6s %7s\n' \
+  SIZE GROUPS TRAFFIC RECEIVER SENT RECEIVED LOST RECV/S CPU_S RSS_KIB CPU_X RATIO
 [ "$repeat" -gt 1 ] && echo "(medians of $repeat rounds; the ratio's range after it)"
 : >"$tmp/medians"
+fi
+if want receivers; then
 for size in $sizes; do
   for g in $groupsets; do
     for traffic in flood paced; do
       if [ $traffic = flood ]; then count=$flood rate=0; else count=$((paced_rate * paced_secs)) rate=$paced_rate; fi
       label="$traffic$mode"
       [ $traffic = paced ] && label="paced $rate/s$mode"
-      for ((round = 1; round <= repeat; round++)); do
-        ref=0
-        for name in $receivers; do
-          case $name in socat | iperf) [ "$g" != 1 ] && continue ;; esac
-          if ! run_receiver $name "$g" "$count" "$size" "$rate"; then
-            echo "bench: $name did not start (size $size, $g groups)" >&2
-            $TM kill-server 2>/dev/null
-            continue
-          fi
-          [ $name = reference ] && ref=$RECV
-          lost=$((SENT - RECV))
-          rps=$(awk -v r="$RECV" -v s="$SECS" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
-          ratio=$(awk -v r="$RECV" -v f="$ref" 'BEGIN { printf "%.3f", (f > 0 ? r / f : 0) }')
-          echo "$size,$g,$label,$name,$round,$SENT,$RECV,$lost,$rps,$CPU,$RSS,$ratio" >>"$csv"
-        done
-      done
-      summarize "$size" "$g" "$label"
+      run_case "$size" "$g" "$count" "$rate" "$label"
     done
   done
 done
+fi
+if want ts; then
+# A 1316-byte MPEG-TS flood at 100,000 datagrams/s into one group: every TS
+# analyzer at work (iperf cannot count TS).
+payload=ts
+run_case 1316 1 $ts_count $ts_rate "ts $ts_rate/s$mode" iperf
+payload=
+fi
+if want receivers || want ts; then
 cat "$tmp/medians" >>"$csv"
 fi
 
@@ -306,7 +333,7 @@ idle_cost() {
   fi
   idle=$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / 10 * 100 }')
   echo "idle: $name, $g groups, no traffic: ${idle}% of one core over 10 s"
-  echo "idle,$g,none,$name,,0,0,0,0,$idle%,," >>"$csv"
+  echo "idle,$g,none,$name,,0,0,0,0,$idle%,,," >>"$csv"
 }
 idle_cost headless-stats 100
 if [ $quick = 0 ]; then
@@ -316,7 +343,20 @@ fi
 fi
 
 if want memory; then
-# Memory: 100 groups with full history (1000 x 1316-byte datagrams each).
+# Memory: 100 groups with full history (1000 x 1316-byte datagrams each),
+# which the screen UI keeps (headless keeps no history: measured beside it).
+echo "exec '$MCW' $(endpoints 100)" >"$tmp/mem.sh"
+$TM new-session -d -s mem -x 120 -y 40 "bash $tmp/mem.sh"
+sleep 1.5
+pid=$($TM list-panes -t mem -F '#{pane_pid}')
+"$BLAST" $BASE $PORT 100 100000 1316 50000 lo >/dev/null
+sleep 0.5
+hwm=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status)
+$TM send-keys -t mem q
+sleep 0.5
+$TM kill-session -t mem 2>/dev/null
+echo "memory: 100 groups, full history of 1316-byte datagrams (screen UI): peak RSS ${hwm} KiB"
+echo "memory,100,100000x1316,tui,,100000,,,,,$hwm,," >>"$csv"
 "$MCW" --headless --stats-only --interval 1 $(endpoints 100) >/dev/null 2>&1 &
 pid=$!
 sleep 1
@@ -324,8 +364,8 @@ sleep 1
 sleep 0.5
 hwm=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status)
 kill -INT $pid; wait $pid
-echo "memory: 100 groups, full history of 1316-byte datagrams: peak RSS ${hwm} KiB"
-echo "memory,100,100000x1316,headless-stats,,100000,,,,,$hwm," >>"$csv"
+echo "memory: 100 groups, the same traffic, headless (no history): peak RSS ${hwm} KiB"
+echo "memory,100,100000x1316,headless-stats,,100000,,,,,$hwm,," >>"$csv"
 
 fi
 
@@ -350,6 +390,6 @@ read -r lo hi < <(tr ' ' '\n' <<<"$samples" | awk 'NF { if (!n++ || $1 < lo) lo 
 # The first sample includes start-up; flatness is judged after it.
 steady=$(tr ' ' '\n' <<<"$samples" | awk 'NF' | tail -n +2 | awk '{ if (!n++ || $1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { printf "%.3f", n ? hi / lo : 1 }')
 echo "soak: 4 groups at 5000/s for ${soak} s: RSS KiB every 5 s:$samples (max/min after the first sample: $steady)"
-echo "soak,4,5000/s x ${soak}s,headless-json,,,,,,,$hi,$steady" >>"$csv"
+echo "soak,4,5000/s x ${soak}s,headless-json,,,,,,,$hi,$steady," >>"$csv"
 fi
 echo "CSV: $csv"
