@@ -331,6 +331,7 @@ int mcw_engine_listen(struct mcw_engine *e, const struct mcw_endpoint *ep,
   s->group->state = MCW_GROUP_JOINED;
   e->svcs = mcw_xrealloc(e->svcs, (e->nsvcs + 1) * sizeof(*e->svcs));
   e->svcs[e->nsvcs++] = s;
+  mcw_engine_track_iface(e, ep); /* followed like a group's */
   return 0;
 }
 

@@ -80,13 +80,14 @@ static void iface_event(struct mcw_engine *e, const struct ifstate *st,
   mcw_engine_emit(e, &ev);
 }
 
-/* Puts the joined groups on st into waiting; returns how many now wait. */
-static int park_groups(struct mcw_engine *e, const struct ifstate *st,
-                       bool gone) {
+/* Puts the joined subscriptions of list on st into waiting; returns how
+   many now wait. */
+static int park(struct sub **list, size_t count, const struct ifstate *st,
+                bool gone) {
   int n = 0;
 
-  for (size_t i = 0; i < e->nsubs; i++) {
-    struct sub *s = e->subs[i];
+  for (size_t i = 0; i < count; i++) {
+    struct sub *s = list[i];
     if (strcmp(s->group->ep.iface, st->name) != 0)
       continue;
     if (s->group->state == MCW_GROUP_WAITING)
@@ -104,12 +105,22 @@ static int park_groups(struct mcw_engine *e, const struct ifstate *st,
   return n;
 }
 
-/* Joins the waiting groups on st afresh, on its current index. */
-static void rejoin_groups(struct mcw_engine *e, const struct ifstate *st) {
+/* Puts the groups and the services (SAP listeners) on st into waiting;
+   returns how many groups now wait. */
+static int park_groups(struct mcw_engine *e, const struct ifstate *st,
+                       bool gone) {
+  (void)park(e->svcs, e->nsvcs, st, gone);
+  return park(e->subs, e->nsubs, st, gone);
+}
+
+/* Joins the waiting subscriptions of list on st afresh, on its current
+   index; a group says so, a service (not listed) only when it fails. */
+static void rejoin(struct mcw_engine *e, struct sub **list, size_t count,
+                   const struct ifstate *st, bool service) {
   char err[120], text[300], ep[128];
 
-  for (size_t i = 0; i < e->nsubs; i++) {
-    struct sub *s = e->subs[i];
+  for (size_t i = 0; i < count; i++) {
+    struct sub *s = list[i];
     struct mcw_endpoint *p = &s->group->ep;
     if (strcmp(p->iface, st->name) != 0 || s->group->state != MCW_GROUP_WAITING)
       continue;
@@ -118,8 +129,8 @@ static void rejoin_groups(struct mcw_engine *e, const struct ifstate *st) {
       p->group.scope_id = st->index;
     if (mcw_engine_connect(s, err, sizeof(err)) < 0) {
       snprintf(s->group->message, sizeof(s->group->message), "rejoin: %s", err);
-      struct mcw_event ev = {.type = MCW_EV_ERROR,
-                             .group = s->group,
+      struct mcw_event ev = {.type = service ? MCW_EV_WARNING : MCW_EV_ERROR,
+                             .group = service ? NULL : s->group,
                              .err = -EIO,
                              .message = s->group->message};
       mcw_engine_emit(e, &ev);
@@ -127,12 +138,19 @@ static void rejoin_groups(struct mcw_engine *e, const struct ifstate *st) {
     }
     s->group->state = MCW_GROUP_JOINED;
     s->group->message[0] = '\0';
+    if (service)
+      continue;
     snprintf(text, sizeof(text), "rejoined %s (%s index %u)",
              mcw_endpoint_format(p, ep, sizeof(ep)), st->name, st->index);
     struct mcw_event ev = {
         .type = MCW_EV_JOIN, .group = s->group, .message = text};
     mcw_engine_emit(e, &ev);
   }
+}
+
+static void rejoin_groups(struct mcw_engine *e, const struct ifstate *st) {
+  rejoin(e, e->svcs, e->nsvcs, st, true);
+  rejoin(e, e->subs, e->nsubs, st, false);
 }
 
 static void on_link(struct mcw_engine *e, const struct mcw_ifchange *c) {
