@@ -8,9 +8,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
 command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 
 # usage PATTERN ARGS...: exit 2 and one line on stderr matching PATTERN.
 usage() {

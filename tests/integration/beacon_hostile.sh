@@ -11,9 +11,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
 command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 
 G=239.255.77.10 P=7800
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }

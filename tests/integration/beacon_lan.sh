@@ -9,14 +9,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_hosts
 command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+scratch # $dir, and $pids stopped on exit
 
 G=239.77.0.1:7700
 make_switch

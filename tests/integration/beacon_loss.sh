@@ -10,14 +10,7 @@ set -u
 enter_private_hosts
 command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
 command -v nft >/dev/null || fail "nft is needed (apt-get install nftables)"
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+scratch # $dir, and $pids stopped on exit
 
 P=7710 G=239.77.0.2
 make_switch

@@ -14,14 +14,7 @@ set -u
 enter_private_hosts
 command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
 command -v smcrouted >/dev/null || fail "smcroute is needed (apt-get install smcroute)"
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+scratch # $dir, and $pids stopped on exit
 
 G=239.77.0.3 P=7720
 make_switch

@@ -8,14 +8,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_hosts
 command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+scratch # $dir, and $pids stopped on exit
 
 G6='[ff15::77]:7730' G4=239.77.0.4:7740 S4=232.77.0.4:7741
 make_switch

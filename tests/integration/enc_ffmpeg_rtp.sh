@@ -20,9 +20,7 @@ for t in ffmpeg tcpdump tshark; do
   fi
 done
 ip route add 224.0.0.0/4 dev lo 2>/dev/null
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 
 L16=239.1.6.1 MP2T=239.1.6.2 P=5004
 tcpdump -i lo -n -U -w "$dir/cap.pcap" "udp and dst host $L16 and dst port $P" 2>"$dir/tcpdump.err" &

@@ -27,9 +27,7 @@ for e in audiotestsrc rtpL16pay opusenc rtpopuspay mpegtsmux rtpmp2tpay udpsink;
   gst-inspect-1.0 "$e" >/dev/null 2>&1 || fail "GStreamer element $e is missing"
 done
 ip route add 224.0.0.0/4 dev lo 2>/dev/null
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 
 L16=239.1.5.1 OPUS=239.1.5.2 MP2T=239.1.5.3 P=5004
 groups="$L16:$P%lo $OPUS:$P%lo $MP2T:$P%lo"

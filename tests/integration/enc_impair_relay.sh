@@ -25,9 +25,7 @@ for t in ffmpeg gst-launch-1.0; do
   fi
 done
 relay=${MCW_SRC:-$(dirname "$0")/../..}/tests/tools/impair-relay.py
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 
 TSU=239.89.0.1 TSR=239.89.0.2 L16=239.89.0.3 P=5004
 for h in tx mid rx; do ip netns add $h; ip -n $h link set lo up; done

@@ -14,9 +14,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_hosts
 command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 
 snooping_switch 800 3000
 add_host tx 10.77.0.1 fd77::1

@@ -10,9 +10,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_hosts
 command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 
 make_switch
 ip -n sw addr add 10.77.0.1/24 dev br0

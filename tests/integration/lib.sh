@@ -35,6 +35,21 @@ fail() {
   exit 1
 }
 
+# Makes the scratch folder $dir and the list $pids: on exit every process
+# whose pid the test added to pids is stopped and waited for, and the
+# folder goes. (A test that needs more on exit sets its own trap.)
+scratch() {
+  dir=$(mktemp -d)
+  pids=()
+  trap scratch_cleanup EXIT
+}
+scratch_cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  [ ${#pids[@]} -gt 0 ] && wait "${pids[@]}" 2>/dev/null
+  rm -rf "$dir"
+}
+
 pass() {
   echo "PASS: $(basename "$0"): $*"
 }

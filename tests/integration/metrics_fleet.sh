@@ -17,9 +17,7 @@ for tool in curl jq prometheus; do
   command -v $tool >/dev/null ||
     fail "$tool is needed (apt-get install curl jq prometheus)"
 done
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 
 make_switch
 ip -n sw addr add 10.78.0.254/24 dev br0

@@ -10,9 +10,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 enter_private_netns
 command -v curl >/dev/null || fail "curl is needed (apt-get install curl)"
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 ip link set lo multicast on
 port=9464
 url=http://127.0.0.1:$port/metrics

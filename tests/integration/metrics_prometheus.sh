@@ -11,9 +11,7 @@ for tool in curl jq promtool prometheus; do
   command -v $tool >/dev/null ||
     fail "$tool is needed (apt-get install curl jq prometheus)"
 done
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 ip link set lo multicast on
 
 port=9464

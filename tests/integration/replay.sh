@@ -26,9 +26,7 @@ ip link set v1 up
 for i in all default v0 v1; do
   sysctl -qw net.ipv4.conf.$i.accept_local=1 net.ipv4.conf.$i.rp_filter=0
 done
-dir=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
+scratch # $dir, and $pids stopped on exit
 G4=239.1.3.1:5000%v1
 G6=[ff15::13]:5002%v1
 
