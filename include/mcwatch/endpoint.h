@@ -22,6 +22,10 @@ struct mcw_endpoint {
   char iface[MCW_IFACE_MAX]; /* as written, or resolved name; "" = default */
   unsigned ifindex;          /* 0 until resolved */
   char label[MCW_LABEL_MAX]; /* channel name from a list; "" when none */
+  /* An RTP clock that a description of this stream (SDP a=rtpmap) names:
+     payload type and rate, or 0 Hz when none. */
+  uint8_t clock_pt;
+  uint32_t clock_hz;
 };
 
 /*

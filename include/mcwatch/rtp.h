@@ -37,14 +37,20 @@ int mcw_rtp_parse(const uint8_t *data, size_t caplen, size_t len,
  */
 uint32_t mcw_rtp_clock_rate(uint8_t pt);
 /*
- * The clock rate in Hz of payload type pt as far as it is known: one set
- * with mcw_rtp_clock_set (--clock PT=HZ, an SDP), else RFC 3551's for a
- * static type; 0 for a dynamic (96-127) or unassigned type nobody named.
+ * The clock rate in Hz of payload type pt as far as the whole process
+ * knows it: one set with mcw_rtp_clock_set (--clock PT=HZ), else RFC
+ * 3551's for a static type; 0 for a dynamic (96-127) or unassigned type
+ * nobody named. A stream's figures use mcw_stream_clock, which also knows
+ * what an SDP said of that stream.
  */
 uint32_t mcw_rtp_clock(uint8_t pt);
+/* The clock rate --clock gave payload type pt, or 0. */
+uint32_t mcw_rtp_clock_given(uint8_t pt);
 /*
- * Sets the clock rate of payload type pt for the whole process (0 forgets
- * it). Returns 0, or -EINVAL for pt above 127 or hz above 10^9.
+ * Sets the clock rate of payload type pt for the whole process (--clock
+ * PT=HZ; 0 forgets it). A description of one stream (an SDP) names its
+ * clocks for that stream alone: mcw_stream_clock_set. Returns 0, or
+ * -EINVAL for pt above 127 or hz above 10^9.
  */
 int mcw_rtp_clock_set(unsigned pt, uint32_t hz);
 /*

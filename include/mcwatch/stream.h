@@ -50,11 +50,27 @@ enum mcw_kind {
   MCW_KIND_IPERF2, /* iperf 2 UDP traffic */
 };
 
-/* What a group lends its senders: how many TS tables may still be made. */
+#define MCW_STREAM_CLOCKS 8 /* RTP clocks a group's description may name */
+
+/* What a group lends its senders: how many TS tables may still be made,
+   and the RTP clocks that a description of the group (an SDP from a file
+   or SAP) names for its payload types. */
 struct mcw_stream_budget {
   uint32_t ts_max;
   uint32_t ts_used;
+  uint8_t nclocks;
+  uint8_t clock_pt[MCW_STREAM_CLOCKS];
+  uint32_t clock_hz[MCW_STREAM_CLOCKS];
 };
+
+/* Records that payload type pt runs at hz on this group (a later
+   description replaces an earlier one's; past MCW_STREAM_CLOCKS types the
+   first recorded goes). Ignores pt above 127 and hz 0. */
+void mcw_stream_clock_set(struct mcw_stream_budget *b, unsigned pt,
+                          uint32_t hz);
+/* The clock of payload type pt on this group: --clock PT=HZ, else the
+   group's description, else RFC 3551's for a static type; 0 = unknown. */
+uint32_t mcw_stream_clock(const struct mcw_stream_budget *b, uint8_t pt);
 
 struct mcw_rtp_window;
 struct mcw_rtp_ssrcs;

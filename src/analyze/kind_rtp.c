@@ -7,9 +7,11 @@
  * the RTP port (RFC 5761) neither confirms nor breaks a candidate and is never
  * malformed RTP.
  *
- * Jitter needs the payload type's clock (mcw_rtp_clock): RFC 3551's for
- * static types, --clock PT=HZ for the others; with no known clock there
- * is no jitter figure (null), never one at a guessed rate. MPEG-TS in RTP
+ * Jitter needs the payload type's clock (mcw_stream_clock): --clock PT=HZ,
+ * else what an SDP describing this group names (a file given with -f, or
+ * SAP), else RFC 3551's for static types; with no known clock there is no
+ * jitter figure (null), never one at a guessed rate. An SDP's clock is the
+ * group's alone: two groups may use one dynamic type at two rates. MPEG-TS in RTP
  * is 90 kHz whatever its payload type (RFC 2250).
  *
  * Each SSRC is its own stream (mcwatch/stream.h): a sender's first SSRC
@@ -151,7 +153,8 @@ static void window_push(struct mcw_stream *st, uint64_t seq, bool restart,
 }
 
 static void count_one(struct mcw_stream *st, const struct mcw_rtp *h,
-                      const struct mcw_datagram *d) {
+                      const struct mcw_datagram *d,
+                      const struct mcw_stream_budget *b) {
   enum mcw_seq_result r;
   uint64_t seq;
   uint32_t hz;
@@ -163,7 +166,7 @@ static void count_one(struct mcw_stream *st, const struct mcw_rtp *h,
   seq = mcw_seq_extend16(&st->seq, h->seq);
   if (!mcw_stream_push(st, seq, &r))
     return; /* a duplicate or a stray: its TS packets are not new either */
-  hz = st->kind == MCW_KIND_RTP_TS ? 90000 : mcw_rtp_clock(h->pt);
+  hz = st->kind == MCW_KIND_RTP_TS ? 90000 : mcw_stream_clock(b, h->pt);
   if (hz != 0) {
     int64_t dts = (int64_t)(int32_t)(h->ts - (uint32_t)st->prev_send);
     mcw_stream_jitter(st, d->ts_ns, (int64_t)((double)dts * 1e9 / hz), h->ts);
@@ -269,7 +272,7 @@ static struct mcw_stream *ssrc_stream(struct mcw_stream *st,
 /* Accounts an RTP datagram in the stream of its SSRC. */
 static void count(struct mcw_stream *st, const struct mcw_rtp *h,
                   const struct mcw_datagram *d, struct mcw_stream_budget *b) {
-  count_one(ssrc_stream(st, h, d, b), h, d);
+  count_one(ssrc_stream(st, h, d, b), h, d, b);
 }
 
 static enum mcw_recognised recognise(struct mcw_stream *st,

@@ -138,6 +138,14 @@ void mcw_sap_add_endpoints(struct mcw_options *o,
  * could be joined (reported), else 0; groups that fail are warnings.
  */
 int mcw_session_sap_start(struct mcw_session *s);
+/*
+ * The RTP clock that medium m names (its a=rtpmap) goes to the groups from
+ * position `from` on that watch its address and port: that stream's own,
+ * not the whole process's (two sessions may use one dynamic type at two
+ * rates).
+ */
+void mcw_session_sap_clocks(struct mcw_engine *e, const struct mcw_sap_media *m,
+                            size_t from);
 /* Drops the sessions that expired (the session's 2 Hz timer). */
 void mcw_session_sap_tick(struct mcw_session *s);
 /* Frees the directory once the loop has drained. */

@@ -141,7 +141,9 @@ static void usage(FILE *f) {
       "each)\n"
       "      --max-senders N       senders tracked per group (default 256)\n"
       "      --clock PT=HZ         RTP clock of payload type PT (repeatable);\n"
-      "                            without it a dynamic type has no jitter\n"
+      "                            without it, or an SDP naming the group's\n"
+      "                            rate (-f, --sap), a dynamic type has no "
+      "jitter\n"
       "      --no-color            no colours in the screen UI (also "
       "NO_COLOR)\n"
       "  -f, --file FILE           watch the channels of FILE (repeatable): "
@@ -513,11 +515,14 @@ static void add_file(struct mcw_options *o, const char *path,
       mcw_cli_error("%s: %s", where, err);
     for (int k = 0; k < n; k++) {
       mcw_strlcpy(all[k].label, list.v[i].ep.label, sizeof(all[k].label));
+      /* An SDP's a=rtpmap names the clock of this stream's payload type
+         (--clock, for every stream, goes first). */
+      if (list.v[i].clock != 0 && list.v[i].pt <= 127) {
+        all[k].clock_pt = (uint8_t)list.v[i].pt;
+        all[k].clock_hz = list.v[i].clock;
+      }
       add_endpoint(o, &all[k], where);
     }
-    /* An SDP's a=rtpmap names a dynamic type's clock, unless --clock did. */
-    if (list.v[i].clock != 0 && mcw_rtp_clock((uint8_t)list.v[i].pt) == 0)
-      (void)mcw_rtp_clock_set(list.v[i].pt, list.v[i].clock);
   }
   free(all);
   free(text);

@@ -68,16 +68,28 @@ static void on_sap_datagram(void *ctx, const struct mcw_datagram *d) {
   mcw_sapdir_feed(s->sapdir, d->data, d->caplen, d->ifindex, mcw_mono_ns());
 }
 
-/* A session announced, deleted or expired: the clock, then the mode. */
+void mcw_session_sap_clocks(struct mcw_engine *e, const struct mcw_sap_media *m,
+                            size_t from) {
+  struct mcw_addr a;
+
+  if (m->clock == 0 || m->pt > 127 || mcw_addr_parse(m->group, &a) != 0)
+    return;
+  for (size_t i = from; i < mcw_engine_count(e); i++) {
+    struct mcw_group *g = mcw_engine_group(e, i);
+    if (mcw_addr_same_host(&g->ep.group, &a) && g->ep.group.port == m->port)
+      mcw_stream_clock_set(&g->senders.budget, m->pt, m->clock);
+  }
+}
+
+/* A session announced, deleted or expired: the clocks its media name go
+   to the groups watched at their addresses, then the mode hears of it. */
 static void on_change(void *ctx, const struct mcw_sap_session *ss,
                       enum mcw_sap_state st) {
   struct mcw_session *s = ctx;
 
   if (st == MCW_SAP_ANNOUNCED)
     for (unsigned i = 0; i < ss->nmedia; i++)
-      if (ss->media[i].clock != 0 &&
-          mcw_rtp_clock((uint8_t)ss->media[i].pt) == 0)
-        mcw_rtp_clock_set(ss->media[i].pt, ss->media[i].clock);
+      mcw_session_sap_clocks(s->engine, &ss->media[i], 0);
   if (s->on_sap != NULL)
     s->on_sap(s, ss, st);
 }

@@ -32,6 +32,7 @@ struct mcw_group *mcw_group_new(const struct mcw_endpoint *ep,
   mcw_rate_init(&g->history, MCW_NS_PER_SEC, MCW_SPARK_SECONDS + 1, mono_ns);
   mcw_ring_init(&g->ring, cfg->history, cfg->snap);
   mcw_senders_init(&g->senders, cfg->max_senders);
+  mcw_stream_clock_set(&g->senders.budget, ep->clock_pt, ep->clock_hz);
   return g;
 }
 

@@ -115,6 +115,10 @@ uint32_t mcw_rtp_clock(uint8_t pt) {
   }
 }
 
+uint32_t mcw_rtp_clock_given(uint8_t pt) {
+  return pt > 127 ? 0 : clock_set[pt];
+}
+
 int mcw_rtp_clock_set(unsigned pt, uint32_t hz) {
   if (pt > 127 || hz > 1000000000u)
     return -EINVAL;

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "mcwatch/analyzer.h"
+#include "mcwatch/rtp.h"
 
 const char *mcw_kind_name(enum mcw_kind k) {
   const struct mcw_analyzer *a = mcw_analyzer_of(k);
@@ -33,6 +34,37 @@ const char *mcw_kind_name(enum mcw_kind k) {
 void mcw_stream_init(struct mcw_stream *st) {
   memset(st, 0, sizeof(*st));
   mcw_seq_init(&st->seq, MCW_SEQ_DROPOUT_64, MCW_SEQ_WINDOW, 0);
+}
+
+void mcw_stream_clock_set(struct mcw_stream_budget *b, unsigned pt,
+                          uint32_t hz) {
+  unsigned i;
+
+  if (pt > 127 || hz == 0)
+    return;
+  for (i = 0; i < b->nclocks && b->clock_pt[i] != pt; i++)
+    ;
+  if (i == MCW_STREAM_CLOCKS) { /* full: the first recorded goes */
+    memmove(b->clock_pt, b->clock_pt + 1, MCW_STREAM_CLOCKS - 1);
+    memmove(b->clock_hz, b->clock_hz + 1,
+            (MCW_STREAM_CLOCKS - 1) * sizeof(*b->clock_hz));
+    i = MCW_STREAM_CLOCKS - 1;
+  } else if (i == b->nclocks) {
+    b->nclocks++;
+  }
+  b->clock_pt[i] = (uint8_t)pt;
+  b->clock_hz[i] = hz;
+}
+
+uint32_t mcw_stream_clock(const struct mcw_stream_budget *b, uint8_t pt) {
+  uint32_t given = mcw_rtp_clock_given(pt);
+
+  if (given != 0)
+    return given;
+  for (unsigned i = 0; b != NULL && i < b->nclocks; i++)
+    if (b->clock_pt[i] == pt)
+      return b->clock_hz[i];
+  return mcw_rtp_clock(pt);
 }
 
 void mcw_stream_free(struct mcw_stream *st, struct mcw_stream_budget *b) {

@@ -62,6 +62,7 @@ static unsigned s_join(struct tui *t, int key) {
     else
       snprintf(text, sizeof(text), "%s", ep);
     ui_join(t, text);
+    mcw_session_sap_clocks(e, &s->media[i], before);
     if (s->nmedia > 1)
       snprintf(label, sizeof(label), "%.100s (%.15s)", s->name,
                s->media[i].type);
