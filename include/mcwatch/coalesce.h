@@ -23,16 +23,17 @@
 #define MCW_COALESCE_MAX_NS 10000000   /* 10 ms: the most --coalesce takes */
 #define MCW_COALESCE_MIN_NS 20000      /* shorter naps are not worth one */
 #define MCW_COALESCE_PER_SOCKET 32     /* datagrams a socket may gather */
-#define MCW_COALESCE_OVERHEAD 1024     /* kernel bytes a datagram costs
-                                          beyond its payload (skb truesize) */
+#define MCW_COALESCE_OVERHEAD                                                  \
+  1024 /* kernel bytes a datagram costs                                        \
+          beyond its payload (skb truesize) */
 
 struct mcw_coalesce {
-  int64_t max_ns;     /* the longest nap; 0 = never nap */
-  int64_t since_ns;   /* when the current window started */
-  uint64_t got;       /* datagrams read in the window */
-  uint32_t busiest;   /* most datagrams read from one socket */
+  int64_t max_ns;         /* the longest nap; 0 = never nap */
+  int64_t since_ns;       /* when the current window started */
+  uint64_t got;           /* datagrams read in the window */
+  uint32_t busiest;       /* most datagrams read from one socket */
   uint64_t busiest_bytes; /* most kernel bytes read from one socket */
-  bool full;          /* a read filled a whole batch */
+  bool full;              /* a read filled a whole batch */
 };
 
 /* Starts a policy with naps of at most max_ns (0: off) at time now_ns. */

@@ -339,10 +339,9 @@ static void apply_option(struct mcw_options *o, int c, const char *arg) {
         (int)mcw_cli_whole("--rcvbuf", arg, 0, 1024u * 1024 * 1024);
     break;
   case OPT_COALESCE:
-    o->engine.coalesce_ns =
-        (int64_t)mcw_cli_whole("--coalesce", arg, 0,
-                               MCW_COALESCE_MAX_NS / 1000) *
-        1000;
+    o->engine.coalesce_ns = (int64_t)mcw_cli_whole("--coalesce", arg, 0,
+                                                   MCW_COALESCE_MAX_NS / 1000) *
+                            1000;
     break;
   case OPT_MAX_SENDERS:
     o->engine.group.max_senders =

@@ -36,15 +36,15 @@ static int64_t nap_for(const struct mcw_coalesce *c, int64_t window,
     return 0;
   /* At the busiest socket's rate, gather at most half a batch... */
   if (c->busiest > 0) {
-    double lim = (double)MCW_COALESCE_PER_SOCKET * (double)window /
-                 (double)c->busiest;
+    double lim =
+        (double)MCW_COALESCE_PER_SOCKET * (double)window / (double)c->busiest;
     if (lim < nap)
       nap = lim;
   }
   /* ...and at most a quarter of the smallest receive buffer. */
   if (rcvbuf > 0 && c->busiest_bytes > 0) {
-    double lim = (double)rcvbuf / 4.0 * (double)window /
-                 (double)c->busiest_bytes;
+    double lim =
+        (double)rcvbuf / 4.0 * (double)window / (double)c->busiest_bytes;
     if (lim < nap)
       nap = lim;
   }

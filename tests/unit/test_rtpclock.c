@@ -31,8 +31,8 @@ static void audio_at(struct mcw_stream *st, uint8_t pt, unsigned hz,
                      struct mcw_stream_budget *b) {
   mcw_stream_init(st);
   for (unsigned i = 0; i < 100; i++) {
-    size_t n = rtp(buf, pt, (uint16_t)(7 + i), 1000 + i * (hz / 1000), 0xabc,
-                   96);
+    size_t n =
+        rtp(buf, pt, (uint16_t)(7 + i), 1000 + i * (hz / 1000), 0xabc, 96);
     struct mcw_datagram d = dg(buf, n, (int64_t)i * MS);
     mcw_stream_account(st, &d, b);
   }
@@ -55,7 +55,7 @@ static void test_group_clocks(void **state) {
   mcw_stream_clock_set(&b, 96, 8000);
   assert_int_equal(mcw_stream_clock(&a, 96), 48000);
   assert_int_equal(mcw_stream_clock(&b, 96), 8000);
-  assert_int_equal(mcw_stream_clock(&b, 97), 0); /* not described */
+  assert_int_equal(mcw_stream_clock(&b, 97), 0);   /* not described */
   assert_int_equal(mcw_stream_clock(&b, 0), 8000); /* PCMU: RFC 3551 */
   assert_int_equal(mcw_rtp_clock(96), 0);          /* the process: none */
 
@@ -183,10 +183,8 @@ static void test_rtp_ts_order(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_dynamic_clock),
-      cmocka_unit_test(test_group_clocks),
-      cmocka_unit_test(test_static_clocks),
-      cmocka_unit_test(test_clock_parse),
+      cmocka_unit_test(test_dynamic_clock), cmocka_unit_test(test_group_clocks),
+      cmocka_unit_test(test_static_clocks), cmocka_unit_test(test_clock_parse),
       cmocka_unit_test(test_rtp_ts_order),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
