@@ -146,6 +146,9 @@ int mcw_session_sap_start(struct mcw_session *s);
  */
 void mcw_session_sap_clocks(struct mcw_engine *e, const struct mcw_sap_media *m,
                             size_t from);
+/* The same for every medium of every session announced so far: for groups
+   joined after their announcement (from position `from` on). */
+void mcw_session_sap_known_clocks(struct mcw_session *s, size_t from);
 /* Drops the sessions that expired (the session's 2 Hz timer). */
 void mcw_session_sap_tick(struct mcw_session *s);
 /* Frees the directory once the loop has drained. */

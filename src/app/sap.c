@@ -81,6 +81,14 @@ void mcw_session_sap_clocks(struct mcw_engine *e, const struct mcw_sap_media *m,
   }
 }
 
+void mcw_session_sap_known_clocks(struct mcw_session *s, size_t from) {
+  if (s->sapdir == NULL)
+    return;
+  for (size_t i = 0; i < s->sapdir->n; i++)
+    for (unsigned k = 0; k < s->sapdir->v[i].nmedia; k++)
+      mcw_session_sap_clocks(s->engine, &s->sapdir->v[i].media[k], from);
+}
+
 /* A session announced, deleted or expired: the clocks its media name go
    to the groups watched at their addresses, then the mode hears of it. */
 static void on_change(void *ctx, const struct mcw_sap_session *ss,

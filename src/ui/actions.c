@@ -35,6 +35,7 @@ void ui_join(struct tui *t, const char *text) {
   struct mcw_iface_list list = {0};
   struct mcw_endpoint ep, *all;
   char err[256], shown[128];
+  size_t before = mcw_engine_count(e);
   int r, i;
 
   if (text[0] == '\0') {
@@ -80,6 +81,8 @@ void ui_join(struct tui *t, const char *text) {
     t->cur = mcw_engine_count(e) - 1;
   }
   free(all);
+  /* A session already announced on SAP names its streams' RTP clocks. */
+  mcw_session_sap_known_clocks(&t->session, before);
 }
 
 void ui_leave(struct tui *t) {

@@ -61,8 +61,7 @@ static unsigned s_join(struct tui *t, int key) {
       snprintf(text, sizeof(text), "%s%%%u", ep, s->ifindex);
     else
       snprintf(text, sizeof(text), "%s", ep);
-    ui_join(t, text);
-    mcw_session_sap_clocks(e, &s->media[i], before);
+    ui_join(t, text); /* with the clocks the announcement names */
     if (s->nmedia > 1)
       snprintf(label, sizeof(label), "%.100s (%.15s)", s->name,
                s->media[i].type);
