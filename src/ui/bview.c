@@ -6,7 +6,7 @@
  * without colour, bold when above zero and reverse at 5 % or when a
  * receiver hears nothing. A cursor on a cell shows that pair's figures
  * and a sparkline of its loss per report interval below the matrix.
- * Keys are a table; the footer is written from it.
+ * Keys are a table; the footer and the help page (?) are written from it.
  */
 #include <langinfo.h>
 #include <locale.h>
@@ -47,6 +47,7 @@ struct mcw_bview {
   size_t nch;
   const char *status;
   enum figure fig;
+  bool help;      /* the help page is up: the next key closes it */
   size_t focus;   /* the channel the cursor is in */
   int crow, ccol; /* cursor: positions in the focused channel's order */
   int top, left;  /* scroll offsets of the focused channel */
@@ -76,6 +77,7 @@ static void k_channel(struct mcw_bview *v) {
     v->focus = (v->focus + 1) % v->nch;
 }
 static void k_quit(struct mcw_bview *v) { v->on_quit(v->ctx); }
+static void k_help(struct mcw_bview *v) { v->help = true; }
 
 static const struct bkey keys[] = {
     {KEY_UP, "arrows", "move", k_up}, {KEY_DOWN, NULL, NULL, k_down},
@@ -83,7 +85,17 @@ static const struct bkey keys[] = {
     {'k', NULL, NULL, k_up},          {'j', NULL, NULL, k_down},
     {'h', NULL, NULL, k_left},        {'l', NULL, NULL, k_right},
     {'v', "v", "figure", k_figure},   {'\t', "Tab", "channel", k_channel},
-    {'q', "q", "quit", k_quit},
+    {'?', "?", "help", k_help},       {'q', "q", "quit", k_quit},
+};
+
+/* What the keys do, for the help page (the footer's words are short). */
+static const char *const keys_help[][2] = {
+    {"arrows, h j k l", "move the cursor; below the matrix: that pair's "
+                        "figures and its loss per report"},
+    {"v", "the figure in the cells: loss, delay, jitter, hops"},
+    {"Tab", "the next channel, when there are several"},
+    {"?", "this page (any key closes it)"},
+    {"q", "quit (the other beacons see this one go)"},
 };
 
 static attr_t pair(struct mcw_bview *v, int c) {
@@ -333,11 +345,66 @@ static void draw_details(struct mcw_bview *v, int y) {
   attrset(A_NORMAL);
 }
 
+/* The help page: keys, then what the cells and colours mean. */
+static void draw_help(struct mcw_bview *v, int w, int h) {
+  static const char *const legend[] = {
+      "A row is a beacon that sends, a column one that receives: the cell",
+      "is what the column's beacon hears of the row's, measured here or",
+      "reported by it.",
+      "",
+      "  loss    percent of the row's probes the column did not receive",
+      "  delay   one-way delay, ms (needs agreeing clocks: one host, PTP)",
+      "  jitter  RFC 3550 interarrival jitter, ms (no clock needed)",
+      "  hops    routers between them, from the TTL or hop limit",
+      "",
+      "  \xc2\xb7       a beacon and itself",
+      "  ?       that receiver has not reported yet",
+      "  --      the receiver hears nothing of the sender",
+      "  -       no figure of that kind yet",
+      "",
+      "Loss is yellow and bold above 0, red and reversed from 5 % or when",
+      "nothing is heard, so it shows without colour too.",
+  };
+  int y = 0;
+
+  erase();
+  attrset(A_BOLD | pair(v, C_TITLE));
+  mvaddstr(y++, 0, "");
+  ui_put(stdscr, "mcwatch beacon: help", w);
+  attrset(A_NORMAL);
+  y++;
+  for (size_t i = 0; i < MCW_ARRAY_LEN(keys_help) && y < h - 1; i++, y++) {
+    move(y, 2);
+    attrset(A_BOLD);
+    ui_put(stdscr, keys_help[i][0], w - 2);
+    attrset(A_NORMAL);
+    move(y, 20);
+    ui_put(stdscr, keys_help[i][1], w - getcurx(stdscr));
+  }
+  y++;
+  for (size_t i = 0; i < MCW_ARRAY_LEN(legend) && y < h - 1; i++, y++) {
+    const char *line = legend[i];
+    if (!v->utf8 && strncmp(line, "  \xc2\xb7", 4) == 0)
+      line = "  .       a beacon and itself";
+    move(y, 0);
+    ui_put(stdscr, line, w);
+  }
+  move(h - 1, 0);
+  attrset(pair(v, C_DIM));
+  ui_put(stdscr, "any key: back to the matrix", w);
+  attrset(A_NORMAL);
+  refresh();
+}
+
 static void draw(struct mcw_bview *v) {
   int y, w = COLS, h = LINES, mh, x = 0;
   char title[160];
   const struct mcw_beacon_peer *self;
 
+  if (v->help) {
+    draw_help(v, w, h);
+    return;
+  }
   erase();
   if (v->nch == 0)
     return;
@@ -406,6 +473,11 @@ static void on_stdin(uv_poll_t *h, int status, int events) {
   (void)status;
   (void)events;
   while (v->curses_on && (ch = getch()) != ERR) {
+    if (v->help) { /* any key closes the help page, and only that */
+      v->help = false;
+      v->dirty = true;
+      continue;
+    }
     for (size_t i = 0; i < MCW_ARRAY_LEN(keys); i++)
       if (keys[i].key == ch) {
         keys[i].act(v);

@@ -2,7 +2,8 @@
 # The beacon's matrix screen at 80x24 with 8 beacons (one on screen, seven
 # headless, all on lo): every row and column fits and fills; the cursor
 # shows a pair's figures with the clock caveat and a loss sparkline; v
-# cycles loss, delay, jitter and hops; a stopped beacon is shown gone; a
+# cycles loss, delay, jitter and hops; ? shows a help page that any key
+# closes; a stopped beacon is shown gone; a
 # shorter window scrolls to the last row; q quits cleanly; without colour
 # a lossy row is in reverse video.
 set -u
@@ -47,6 +48,15 @@ expect 2 'figure: hops' "v: hops"
 expect 2 '^ 3 b3 +([ >] *(0|·)){8}$' "hops cells"
 keys v
 expect 2 'figure: loss' "v cycles back to loss"
+# The help page: keys and what the cells mean; any key goes back (and
+# does only that: q here does not quit).
+keys '?'
+expect 2 'mcwatch beacon: help' "? shows no help page"
+expect 1 'that receiver has not reported yet' "the help page explains no cells"
+expect 1 'one-way delay, ms \(needs agreeing clocks' "the help page explains no figures"
+keys q
+expect 2 'mcwatch beacon +figure: loss' "a key did not close the help page"
+expect 1 '\? help' "the footer does not name the help key"
 # A stopped beacon: gone.
 kill "${bp[6]}"
 expect 8 '^ 8 b8 gone' "b8 not shown gone"
