@@ -100,10 +100,12 @@ if [ $one_core = 1 ]; then
   # The last CPU, for sender and receiver alike (children inherit it).
   PIN="taskset -c $(($(nproc) - 1))" mode=" 1cpu" needs="$needs taskset"
 fi
-for r in $receivers; do
-  case $r in tui) needs="$needs tmux" ;; tcpdump | socat | iperf) needs="$needs $r" ;; esac
-done
-want memory && needs="$needs tmux" # the screen UI's history
+if want receivers || want ts; then
+  for r in $receivers; do
+    case $r in tui) needs="$needs tmux" ;; tcpdump | socat | iperf) needs="$needs $r" ;; esac
+  done
+fi
+{ want memory || want idle; } && needs="$needs tmux" # the screen UI's history and idle cost
 for tool in $needs; do
   command -v $tool >/dev/null || { echo "bench: $tool is needed (Debian: apt-get install -y ${tool##*/})" >&2; exit 1; }
 done
@@ -297,7 +299,7 @@ fi
 if want ts; then
 # A 1316-byte MPEG-TS flood at 100,000 datagrams/s into one group: every TS
 # analyzer at work (iperf cannot count TS).
-payload=ts
+payload="ts keep-rate" # behind its deadlines, it sends what is due at once
 run_case 1316 1 $ts_count $ts_rate "ts $ts_rate/s$mode" iperf
 payload=
 fi

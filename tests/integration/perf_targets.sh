@@ -12,8 +12,9 @@
 #     (every TS analyzer at work), mcwatch receives >= 99% of what the
 #     reference does;
 #   - mcwatch spends at most 1.15x the reference's CPU seconds in every
-#     case, give or take one 10 ms tick of the clock (the quick runs are
-#     short);
+#     case, give or take two 10 ms ticks (each figure is rounded to one,
+#     and the quick runs are short: the full bench, docs/PERFORMANCE.md,
+#     is the measurement);
 #   - 100 idle groups cost < 1% of a core;
 #   - 100 groups with full history peak under 64 MiB;
 #   - RSS stays within 5% over a 20 s soak at 5,000/s (10 min on demand:
@@ -70,7 +71,7 @@ ts_misses() {
 }
 
 # cpu_misses CSV: rows that spent over 1.15x the reference's CPU seconds of
-# the same case and round, beyond one tick (0.01 s).
+# the same case and round, beyond two ticks (0.02 s).
 cpu_misses() {
   awk -F, '$5 ~ /^[0-9]+$/ {
     key = $1 FS $2 FS $3 FS $5
@@ -79,7 +80,7 @@ cpu_misses() {
   END {
     for (k in who) {
       split(k, p, SUBSEP)
-      if ((p[1] in ref) && cpu[k] > 1.15 * ref[p[1]] + 0.01) {
+      if ((p[1] in ref) && cpu[k] > 1.15 * ref[p[1]] + 0.02) {
         split(p[1], f, FS)
         printf "%s bytes, %s groups, %s, %s: %.2f CPU s against the reference'"'"'s %.2f (target 1.15x)\n", f[1], f[2], f[3], p[2], cpu[k], ref[p[1]]
       }
