@@ -33,7 +33,7 @@ static void check_figures(const struct mcw_stream *st) {
 }
 
 static void feed_stream(const uint8_t *data, size_t size) {
-  struct mcw_stream_budget b = {MCW_TS_TRACKED_MAX, 0};
+  struct mcw_stream_budget b = {.ts_max = MCW_TS_TRACKED_MAX};
   struct mcw_stream st;
   struct mcw_datagram d;
   char desc[256];
