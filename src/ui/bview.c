@@ -53,11 +53,12 @@ struct mcw_bview {
   int top, left;  /* scroll offsets of the focused channel */
 };
 
-/* Keys as data: the footer is written from this table. */
+/* Keys as data: the footer and the help page are written from this table. */
 struct bkey {
   int key;
-  const char *label; /* for the footer; NULL: not listed */
-  const char *help;
+  const char *label;   /* for the footer and the help page; NULL: not listed */
+  const char *help;    /* the footer's word */
+  const char *explain; /* the help page's line */
   void (*act)(struct mcw_bview *v);
 };
 
@@ -80,22 +81,23 @@ static void k_quit(struct mcw_bview *v) { v->on_quit(v->ctx); }
 static void k_help(struct mcw_bview *v) { v->help = true; }
 
 static const struct bkey keys[] = {
-    {KEY_UP, "arrows", "move", k_up}, {KEY_DOWN, NULL, NULL, k_down},
-    {KEY_LEFT, NULL, NULL, k_left},   {KEY_RIGHT, NULL, NULL, k_right},
-    {'k', NULL, NULL, k_up},          {'j', NULL, NULL, k_down},
-    {'h', NULL, NULL, k_left},        {'l', NULL, NULL, k_right},
-    {'v', "v", "figure", k_figure},   {'\t', "Tab", "channel", k_channel},
-    {'?', "?", "help", k_help},       {'q', "q", "quit", k_quit},
-};
-
-/* What the keys do, for the help page (the footer's words are short). */
-static const char *const keys_help[][2] = {
-    {"arrows, h j k l", "move the cursor; below the matrix: that pair's "
-                        "figures and its loss per report"},
-    {"v", "the figure in the cells: loss, delay, jitter, hops"},
-    {"Tab", "the next channel, when there are several"},
-    {"?", "this page (any key closes it)"},
-    {"q", "quit (the other beacons see this one go)"},
+    {KEY_UP, "arrows", "move",
+     "move the cursor (h j k l too); below the matrix: that pair's figures "
+     "and its loss per report",
+     k_up},
+    {KEY_DOWN, NULL, NULL, NULL, k_down},
+    {KEY_LEFT, NULL, NULL, NULL, k_left},
+    {KEY_RIGHT, NULL, NULL, NULL, k_right},
+    {'k', NULL, NULL, NULL, k_up},
+    {'j', NULL, NULL, NULL, k_down},
+    {'h', NULL, NULL, NULL, k_left},
+    {'l', NULL, NULL, NULL, k_right},
+    {'v', "v", "figure", "the figure in the cells: loss, delay, jitter, hops",
+     k_figure},
+    {'\t', "Tab", "channel", "the next channel, when there are several",
+     k_channel},
+    {'?', "?", "help", "this page (any key closes it)", k_help},
+    {'q', "q", "quit", "quit (the other beacons see this one go)", k_quit},
 };
 
 static attr_t pair(struct mcw_bview *v, int c) {
@@ -369,17 +371,19 @@ static void draw_help(struct mcw_bview *v, int w, int h) {
 
   erase();
   attrset(A_BOLD | pair(v, C_TITLE));
-  mvaddstr(y++, 0, "");
+  move(y++, 0);
   ui_put(stdscr, "mcwatch beacon: help", w);
   attrset(A_NORMAL);
   y++;
-  for (size_t i = 0; i < MCW_ARRAY_LEN(keys_help) && y < h - 1; i++, y++) {
+  for (size_t i = 0; i < MCW_ARRAY_LEN(keys) && y < h - 1; i++) {
+    if (keys[i].explain == NULL)
+      continue;
     move(y, 2);
     attrset(A_BOLD);
-    ui_put(stdscr, keys_help[i][0], w - 2);
+    ui_put(stdscr, keys[i].label, w - 2);
     attrset(A_NORMAL);
-    move(y, 20);
-    ui_put(stdscr, keys_help[i][1], w - getcurx(stdscr));
+    move(y++, 10);
+    ui_put(stdscr, keys[i].explain, w - getcurx(stdscr));
   }
   y++;
   for (size_t i = 0; i < MCW_ARRAY_LEN(legend) && y < h - 1; i++, y++) {
