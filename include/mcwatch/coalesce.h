@@ -23,9 +23,8 @@
 #define MCW_COALESCE_MAX_NS 10000000   /* 10 ms: the most --coalesce takes */
 #define MCW_COALESCE_MIN_NS 20000      /* shorter naps are not worth one */
 #define MCW_COALESCE_PER_SOCKET 32     /* datagrams a socket may gather */
-#define MCW_COALESCE_OVERHEAD                                                  \
-  1024 /* kernel bytes a datagram costs                                        \
-          beyond its payload (skb truesize) */
+/* Kernel bytes a datagram costs beyond its payload (skb truesize). */
+#define MCW_COALESCE_OVERHEAD 1024
 
 struct mcw_coalesce {
   int64_t max_ns;         /* the longest nap; 0 = never nap */

@@ -5,13 +5,18 @@
  */
 #include "mcwatch/coalesce.h"
 
-void mcw_coalesce_init(struct mcw_coalesce *c, int64_t max_ns, int64_t now_ns) {
-  c->max_ns = max_ns > 0 ? max_ns : 0;
+/* Starts a window at now_ns with nothing read in it. */
+static void start_window(struct mcw_coalesce *c, int64_t now_ns) {
   c->since_ns = now_ns;
   c->got = 0;
   c->busiest = 0;
   c->busiest_bytes = 0;
   c->full = false;
+}
+
+void mcw_coalesce_init(struct mcw_coalesce *c, int64_t max_ns, int64_t now_ns) {
+  c->max_ns = max_ns > 0 ? max_ns : 0;
+  start_window(c, now_ns);
 }
 
 void mcw_coalesce_note(struct mcw_coalesce *c, uint32_t n, uint64_t bytes,
@@ -61,10 +66,6 @@ int64_t mcw_coalesce_next(struct mcw_coalesce *c, int64_t now_ns,
 
   /* Whatever the next wakeup reads arrived after the reads just done, so
      its window starts now (the nap is part of it). */
-  c->since_ns = now_ns;
-  c->got = 0;
-  c->busiest = 0;
-  c->busiest_bytes = 0;
-  c->full = false;
+  start_window(c, now_ns);
   return nap;
 }
