@@ -70,7 +70,9 @@ int main(int argc, char **argv) {
   uint64_t *tspos = NULL;
   int64_t start, next;
 
-  for (int i = 8; i < argc; i++) {
+  int bad = argc < 8 || argc > 10;
+
+  for (int i = 8; i < argc && !bad; i++) {
     if (strcmp(argv[i], "fin") == 0 && !tsmode)
       fin = 1;
     else if (strcmp(argv[i], "ts") == 0 && !fin)
@@ -78,9 +80,9 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "keep-rate") == 0)
       keep = 1;
     else
-      argc = 0; /* not a word of ours: the usage */
+      bad = 1; /* not a word of ours */
   }
-  if (argc < 8 || argc > 10) {
+  if (bad) {
     fprintf(stderr, "usage: mcw-blast BASE PORT GROUPS COUNT SIZE RATE IFACE "
                     "[fin | ts] [keep-rate]\n");
     return 2;
